@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Benchmark of relnotes on generated histories (issue 6): relnotes build
+# --all and --tag against git log over the same commits, peak memory, growth
+# from the smaller to the larger history, and git-cliff as the peer figure
+# when it is installed. Prints a Markdown table; see benches/README.md.
+#
+# A missed target shows as FAIL in the table and does not fail the script;
+# a command that errors does.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+
+usage() {
+    cat <<EOF
+usage: benches/bench.sh [RELNOTES_BINARY] [options]
+
+  RELNOTES_BINARY       relnotes to measure (env RELNOTES;
+                        default target/release/relnotes)
+  --sizes "N1 N2 ..."   commit counts (env BENCH_SIZES; default "50000 100000")
+  --tags M              release tags per repository (env BENCH_TAGS; default 1000)
+  --known-issues K      known issues (env BENCH_KNOWN_ISSUES; default 300)
+  --reps R              timed runs per command (env BENCH_REPS; default 5)
+  --seed S              generator seed (env BENCH_SEED; default 1)
+  --cliff-reps R        timed git-cliff runs (env BENCH_CLIFF_REPS; default 1;
+                        0 skips git-cliff)
+  --report FILE         also write the Markdown report to FILE
+  -h, --help            this text
+
+Generated repositories are cached in target/bench-repos/<n>-<m>-<k>-<seed>
+(env BENCH_REPOS overrides the folder) and regenerated when gen_history.py
+changes.
+EOF
+}
+
+die() { echo "bench.sh: $*" >&2; exit 2; }
+
+bin_arg=""
+sizes="${BENCH_SIZES:-50000 100000}"
+tags="${BENCH_TAGS:-1000}"
+known_issues="${BENCH_KNOWN_ISSUES:-300}"
+reps="${BENCH_REPS:-5}"
+seed="${BENCH_SEED:-1}"
+cliff_reps="${BENCH_CLIFF_REPS:-1}"
+report=""
+cache="${BENCH_REPOS:-$root/target/bench-repos}"
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sizes) sizes="${2:?}"; shift 2 ;;
+        --tags) tags="${2:?}"; shift 2 ;;
+        --known-issues) known_issues="${2:?}"; shift 2 ;;
+        --reps) reps="${2:?}"; shift 2 ;;
+        --seed) seed="${2:?}"; shift 2 ;;
+        --cliff-reps) cliff_reps="${2:?}"; shift 2 ;;
+        --report) report="${2:?}"; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        -*) usage >&2; die "unknown option: $1" ;;
+        *) [ -z "$bin_arg" ] || die "more than one binary given: $bin_arg, $1"
+           bin_arg="$1"; shift ;;
+    esac
+done
+
+for v in tags known_issues reps seed cliff_reps; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || die "--${v//_/-} must be a whole number, not '${!v}'"
+done
+[ "$reps" -ge 1 ] || die "--reps must be at least 1"
+for n in $sizes; do
+    [[ "$n" =~ ^[0-9]+$ ]] || die "--sizes must be whole numbers, not '$n'"
+done
+[ -n "${sizes// /}" ] || die "--sizes is empty"
+# Smallest first: growth is measured from the first size to the last.
+sizes="$(printf '%s\n' $sizes | sort -n | uniq | tr '\n' ' ')"
+
+# --- tools -----------------------------------------------------------------
+relnotes="${bin_arg:-${RELNOTES:-$root/target/release/relnotes}}"
+if [[ "$relnotes" != */* ]]; then
+    relnotes="$(command -v "$relnotes" || true)"
+    [ -n "$relnotes" ] || die "relnotes binary not found on PATH"
+fi
+[ -x "$relnotes" ] || die "relnotes binary not found at $relnotes; build it first: cargo build --release"
+relnotes="$(cd "$(dirname "$relnotes")" && pwd)/$(basename "$relnotes")"
+
+command -v git >/dev/null || die "git is not installed"
+command -v python3 >/dev/null || die "python3 is not installed"
+if [ ! -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then
+    die "/usr/bin/time (GNU time) is missing; it measures peak memory with 'time -v'.
+    Install the Debian package 'time':  apt-get install time"
+fi
+cliff=""
+if [ "$cliff_reps" -gt 0 ] && command -v git-cliff >/dev/null; then
+    cliff="$(command -v git-cliff)"
+fi
+
+timeit() { python3 "$here/timeit.py" "$@"; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/relnotes-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+results="$work/results.jsonl"
+: > "$results"
+mkdir -p "$cache"
+
+log_format='--format=%H%n%an%n%ae%n%at%n%B'
+
+echo "bench.sh: relnotes $relnotes; sizes $sizes; $tags tags; $known_issues known issues;" \
+     "$reps runs each; seed $seed" >&2
+[ -n "$cliff" ] || echo "bench.sh: git-cliff not measured (not on PATH, or --cliff-reps 0)" >&2
+
+for n in $sizes; do
+    repo="$cache/$n-$tags-$known_issues-$seed"
+    if [ -d "$repo" ] && timeit cache-ok "$repo" "$here/gen_history.py"; then
+        echo "bench.sh: using cached $repo" >&2
+    else
+        echo "bench.sh: generating $repo" >&2
+        rm -rf "$repo" "$repo.partial"
+        python3 "$here/gen_history.py" --commits "$n" --tags "$tags" \
+            --known-issues "$known_issues" --seed "$seed" "$repo.partial" >&2
+        mv "$repo.partial" "$repo"
+    fi
+
+    tag_pair="$(timeit tags --prefix v "$repo")"
+    read -r newest previous <<< "$tag_pair"
+    timeit note --results "$results" --size "$n" "newest=$newest" "previous=$previous"
+
+    # 1. The whole history.
+    timeit run --results "$results" --label git_all --size "$n" --reps "$reps" --rss -- \
+        git -C "$repo" log "$log_format" main
+    timeit run --results "$results" --label relnotes_all --size "$n" --reps "$reps" --rss \
+        --fresh "$work/all" --expect-dir "$work/all" -- \
+        "$relnotes" --repo "$repo" build --all --out "$work/all"
+
+    # 2. Tag time: the newest release only.
+    timeit run --results "$results" --label git_tag --size "$n" --reps "$reps" --rss -- \
+        git -C "$repo" log "$log_format" "$previous..$newest"
+    timeit run --results "$results" --label relnotes_tag --size "$n" --reps "$reps" --rss \
+        --fresh "$work/tag" --expect-dir "$work/tag" -- \
+        "$relnotes" --repo "$repo" build --tag "$newest" --out "$work/tag"
+
+    # 3. Same output whatever the number of threads.
+    rm -rf "$work/threads-1" "$work/threads-2"
+    RAYON_NUM_THREADS=1 "$relnotes" --repo "$repo" build --all --out "$work/threads-1" >/dev/null
+    RAYON_NUM_THREADS=2 "$relnotes" --repo "$repo" build --all --out "$work/threads-2" >/dev/null
+    [ -d "$work/threads-1" ] && [ -d "$work/threads-2" ] \
+        || die "relnotes build --all did not create its output directory"
+    if diff -r "$work/threads-1" "$work/threads-2" > "$work/threads.diff"; then
+        identical=yes
+    else
+        status=$?
+        [ "$status" -eq 1 ] || die "diff -r failed (exit $status)"
+        identical=no
+        echo "bench.sh: outputs differ between RAYON_NUM_THREADS=1 and 2 at $n commits:" >&2
+        head -n 40 "$work/threads.diff" >&2
+    fi
+    timeit note --results "$results" --size "$n" "identical=$identical"
+    rm -rf "$work/threads-1" "$work/threads-2" "$work/all" "$work/tag"
+
+    # 4. The peer, if installed: git-cliff over the full history.
+    if [ -n "$cliff" ]; then
+        timeit run --results "$results" --label git_cliff --size "$n" --reps "$cliff_reps" \
+            --warmup 0 --rss --cwd "$repo" -- "$cliff" --offline --output "$work/CHANGELOG.md"
+    fi
+done
+
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
+machine="$(nproc) cores${cpu:+ ($cpu)}, $(git --version)"
+version="$("$relnotes" --version 2>/dev/null | head -n 1 || true)"
+[ -z "$version" ] || machine="$machine, $version"
+
+out="$(timeit report --results "$results" --tags "$tags" --known-issues "$known_issues" \
+    --seed "$seed" --reps "$reps" --cliff-reps "$cliff_reps" --machine "$machine" \
+    --alias "$work=\$TMP" --alias "$cache=target/bench-repos" --alias "$relnotes=relnotes" ${cliff:+--alias "$cliff=git-cliff"})"
+echo
+echo "$out"
+if [ -n "$report" ]; then
+    printf '%s\n' "$out" > "$report"
+    echo "bench.sh: report written to $report" >&2
+fi

@@ -1,0 +1,781 @@
+//! Assembly: reads every source once (configuration, `.relnotes/` inputs, git
+//! tags and commits) and builds the release model. This is the only place
+//! that combines sources; after it, everything is plain data in
+//! [`crate::model`]. Rendering, checking and serving never come back here.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::conventional;
+use crate::error::{nearest_n, Error, Result};
+use crate::git::{self, Repo};
+use crate::inputs::{Audience, ChangeFile, Inputs, IssueStatus, KnownIssueFile, ReleaseMeta, Window};
+use crate::model::{
+    Change, CommitInfo, Hypercare, KnownIssue, Origin, PreviousRelease, Project, Release,
+    ReleaseKind, Segment,
+};
+use crate::readiness::{self, Facts, Readiness, Stage};
+
+/// A release tag, matched and parsed.
+#[derive(Debug, Clone)]
+pub struct ReleaseTag {
+    pub name: String,
+    pub version: semver::Version,
+    pub commit: String,
+    pub time: i64,
+    pub offset_minutes: i32,
+}
+
+/// Which releases a command is about.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The newest release tag.
+    Latest,
+    /// A tag name (`v1.1.0`) or a version (`1.1.0`).
+    Tag(String),
+    /// The changes since the newest tag, under a proposed version (default:
+    /// the next version from the changes).
+    Unreleased(Option<String>),
+    /// Every release, plus the unreleased changes if there are any.
+    All,
+}
+
+/// Everything read from the repository, before assembly.
+pub struct Sources {
+    pub root: PathBuf,
+    pub dir: PathBuf,
+    pub config: Config,
+    pub inputs: Inputs,
+    pub tags: Vec<ReleaseTag>,
+    /// git2 repositories are not `Sync`; all reading happens before the
+    /// parallel assembly, the lock only makes the type shareable.
+    repo: std::sync::Mutex<Repo>,
+    skip: Vec<regex::Regex>,
+}
+
+/// What `assemble` reports besides the releases.
+pub struct Assembled {
+    pub project: Project,
+    pub releases: Vec<Release>,
+}
+
+impl Sources {
+    /// Opens the repository at (or above) `path` and reads all inputs.
+    pub fn load(path: &Path) -> Result<Sources> {
+        let repo = Repo::open(path)?;
+        repo.ensure_complete()?;
+        let root = repo.workdir();
+        let dir = root.join(".relnotes");
+        let config = Config::load(&dir)?;
+        let inputs = Inputs::load(&dir)?;
+        let tags = release_tags(&repo, &config)?;
+        let skip = config
+            .commits
+            .skip
+            .iter()
+            .map(|p| regex::Regex::new(p).expect("validated in Config::load"))
+            .collect();
+        Ok(Sources {
+            root,
+            dir,
+            config,
+            inputs,
+            tags,
+            repo: std::sync::Mutex::new(repo),
+            skip,
+        })
+    }
+
+    fn repo(&self) -> std::sync::MutexGuard<'_, Repo> {
+        self.repo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn project(&self) -> Project {
+        Project {
+            name: self.config.project_name(&self.root),
+            url: self.config.project.url.clone(),
+            segments: self
+                .config
+                .segments
+                .iter()
+                .map(|(id, name)| Segment {
+                    id: id.clone(),
+                    name: name.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Release versions, oldest first, without prefix.
+    pub fn versions(&self) -> Vec<String> {
+        self.tags.iter().map(|t| t.version.to_string()).collect()
+    }
+
+    /// Finds the tag for `--tag`: a tag name or a bare version.
+    pub fn find_tag(&self, wanted: &str) -> Result<usize> {
+        if let Some(i) = self
+            .tags
+            .iter()
+            .position(|t| t.name == wanted || t.version.to_string() == wanted)
+        {
+            return Ok(i);
+        }
+        let names: Vec<&str> = self.tags.iter().map(|t| t.name.as_str()).collect();
+        let near = nearest_n(wanted, names.iter().copied(), 3);
+        let help = if names.is_empty() {
+            "this repository has no release tags yet; use `--unreleased --version X.Y.Z`".to_string()
+        } else if near.is_empty() {
+            format!(
+                "release tags here: {}{}",
+                names.iter().rev().take(5).copied().collect::<Vec<_>>().join(", "),
+                if names.len() > 5 { ", ..." } else { "" }
+            )
+        } else {
+            format!("nearest release tags: {}", near.join(", "))
+        };
+        Err(Error::usage(format!("tag `{wanted}` is not a release tag in this repository"), help))
+    }
+
+    /// The unreleased commits: reachable from HEAD and not from the newest tag.
+    fn unreleased_range(&self) -> Option<(String, Option<String>)> {
+        let head = self.repo().head()?;
+        let last = self.tags.last().map(|t| t.commit.clone());
+        Some((head, last))
+    }
+
+    /// Whether there is anything unreleased (commits or change files).
+    pub fn has_unreleased(&self) -> Result<bool> {
+        if self.inputs.changes.contains_key("unreleased") {
+            return Ok(true);
+        }
+        match self.unreleased_range() {
+            Some((head, last)) => Ok(last.as_deref() != Some(head.as_str())
+                && !self.repo().commits(&head, last.as_deref())?.is_empty()),
+            None => Ok(false),
+        }
+    }
+
+    /// Assembles the releases named by `target`, oldest first.
+    pub fn assemble(&self, target: &Target) -> Result<Assembled> {
+        let mut jobs: Vec<Job> = Vec::new();
+        match target {
+            Target::Latest => {
+                if self.tags.is_empty() {
+                    return Err(Error::usage(
+                        "this repository has no release tags yet: everything is unreleased",
+                        "build the unreleased changes with `relnotes build --unreleased --version 0.1.0`",
+                    ));
+                }
+                jobs.push(self.tag_job(self.tags.len() - 1)?);
+            }
+            Target::Tag(t) => {
+                let i = self.find_tag(t)?;
+                jobs.push(self.tag_job(i)?);
+            }
+            Target::Unreleased(version) => jobs.push(self.unreleased_job(version.clone())?),
+            Target::All => {
+                for i in 0..self.tags.len() {
+                    jobs.push(self.tag_job(i)?);
+                }
+                if self.has_unreleased()? {
+                    jobs.push(self.unreleased_job(None)?);
+                }
+            }
+        }
+        let versions = self.versions();
+        let releases = jobs
+            .into_par_iter()
+            .map(|job| self.release(job, &versions))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Assembled {
+            project: self.project(),
+            releases,
+        })
+    }
+
+    fn tag_job(&self, i: usize) -> Result<Job> {
+        let tag = &self.tags[i];
+        let prev = i.checked_sub(1).map(|p| &self.tags[p]);
+        let commits = self
+            .repo()
+            .commits(&tag.commit, prev.map(|p| p.commit.as_str()))?;
+        Ok(Job {
+            version: tag.version.clone(),
+            tag: Some(tag.clone()),
+            previous: prev.cloned(),
+            previous_stable: self.tags[..i]
+                .iter()
+                .rev()
+                .find(|t| t.version.pre.is_empty())
+                .cloned(),
+            commits,
+            change_dir: tag.version.to_string(),
+        })
+    }
+
+    fn unreleased_job(&self, version: Option<String>) -> Result<Job> {
+        let commits = match self.unreleased_range() {
+            Some((head, last)) if last.as_deref() != Some(head.as_str()) => {
+                self.repo().commits(&head, last.as_deref())?
+            }
+            _ => Vec::new(),
+        };
+        let previous = self.tags.last().cloned();
+        let version = match version {
+            Some(v) => {
+                let v = v.strip_prefix(self.config.tags.prefix.as_str()).unwrap_or(&v);
+                semver::Version::parse(v).map_err(|e| {
+                    Error::usage(
+                        format!("`{v}` is not a semantic version: {e}"),
+                        "give a version like 1.5.0 or 2.0.0-rc.1",
+                    )
+                })?
+            }
+            None => self.next_version_for(&commits, previous.as_ref()).0,
+        };
+        if let Some(p) = &previous {
+            if version <= p.version {
+                return Err(Error::usage(
+                    format!("version {version} is not newer than the last release {}", p.version),
+                    format!("use a version after {}: `relnotes next` suggests one", p.version),
+                ));
+            }
+        }
+        Ok(Job {
+            version,
+            tag: None,
+            previous_stable: self.tags.iter().rev().find(|t| t.version.pre.is_empty()).cloned(),
+            previous,
+            commits,
+            change_dir: "unreleased".into(),
+        })
+    }
+
+    /// The next version after the newest tag, and the changes that decide it
+    /// (for `relnotes next --explain`).
+    pub fn next_version(&self) -> Result<(semver::Version, Vec<String>)> {
+        let commits = match self.unreleased_range() {
+            Some((head, last)) if last.as_deref() != Some(head.as_str()) => {
+                self.repo().commits(&head, last.as_deref())?
+            }
+            _ => Vec::new(),
+        };
+        Ok(self.next_version_for(&commits, self.tags.last()))
+    }
+
+    fn next_version_for(
+        &self,
+        commits: &[git::Commit],
+        previous: Option<&ReleaseTag>,
+    ) -> (semver::Version, Vec<String>) {
+        let infos: Vec<CommitInfo> = commits
+            .iter()
+            .filter(|c| !self.skipped(c))
+            .map(commit_info)
+            .collect();
+        let files = self.inputs.changes.get("unreleased").map(Vec::as_slice).unwrap_or(&[]);
+        let changes = self.changes(files, &infos, None, &[]);
+        let (required, why) = required_bump(&changes, previous.map(|p| &p.version));
+        let base = previous
+            .map(|p| p.version.clone())
+            .unwrap_or_else(|| semver::Version::new(0, 0, 0));
+        let mut v = semver::Version::new(base.major, base.minor, base.patch);
+        if !base.pre.is_empty() {
+            // 1.0.0-rc.2 is followed by 1.0.0.
+        } else {
+            match required {
+                "major" => v = semver::Version::new(v.major + 1, 0, 0),
+                "minor" => v = semver::Version::new(v.major, v.minor + 1, 0),
+                _ => v.patch += 1,
+            }
+        }
+        if previous.is_none() && v == semver::Version::new(0, 0, 1) {
+            v = semver::Version::new(0, 1, 0);
+        }
+        (v, why)
+    }
+
+    fn skipped(&self, c: &git::Commit) -> bool {
+        let subject = c.message.lines().next().unwrap_or("");
+        self.skip.iter().any(|r| r.is_match(subject))
+    }
+
+    fn release(&self, job: Job, versions: &[String]) -> Result<Release> {
+        let config = &self.config;
+        let version = job.version.to_string();
+        let mut warnings = Vec::new();
+        let mut commits: Vec<CommitInfo> = Vec::with_capacity(job.commits.len());
+        for c in &job.commits {
+            if self.skipped(c) {
+                continue;
+            }
+            if c.lossy {
+                let w = format!(
+                    "commit {}: the message is not valid UTF-8; it was decoded with replacement characters",
+                    &c.id[..12]
+                );
+                eprintln!("warning: {w}");
+                warnings.push(w);
+            }
+            commits.push(commit_info(c));
+        }
+        let meta_file = self.inputs.releases.get(&version);
+        let meta: ReleaseMeta = meta_file.map(|m| m.meta.clone()).unwrap_or_default();
+        let meta_path = self.rel(&self.dir.join("releases").join(format!("{version}.yaml")));
+        let files = self
+            .inputs
+            .changes
+            .get(&job.change_dir)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+
+        // Commits that a change file speaks for.
+        let mut covered_prs: HashSet<u64> = HashSet::new();
+        let mut covered_ids: Vec<&str> = Vec::new();
+        for f in files {
+            covered_prs.extend(f.front.prs.iter().copied());
+            covered_ids.extend(f.front.commits.iter().map(String::as_str));
+        }
+        for c in &mut commits {
+            c.covered = c.prs.iter().any(|p| covered_prs.contains(p))
+                || covered_ids
+                    .iter()
+                    .any(|id| id.len() >= 7 && c.id.starts_with(&id.to_ascii_lowercase()));
+        }
+
+        let date = meta
+            .date
+            .map(|d| d.to_string())
+            .or_else(|| job.tag.as_ref().map(|t| local_time(t.time, t.offset_minutes).date().to_string()));
+        let time = job
+            .tag
+            .as_ref()
+            .map(|t| rfc3339(t.time, t.offset_minutes));
+        let mut changes = self.changes(files, &commits, date.as_deref(), &meta.highlights);
+        for f in files {
+            for s in f.front.segments.iter().flatten() {
+                if !config.segments.contains_key(s) {
+                    warnings.push(format!(
+                        "change {} targets segment `{s}`, which the configuration does not define",
+                        f.id
+                    ));
+                }
+            }
+        }
+        for h in &meta.highlights {
+            if !changes.iter().any(|c| &c.id == h) {
+                warnings.push(format!("highlight `{h}` names no change of this release"));
+            }
+        }
+        for c in &mut changes {
+            if c.origin == Origin::File {
+                c.path = Some(self.rel(Path::new(c.path.as_deref().unwrap_or(""))));
+            }
+        }
+
+        let (known_issues, fixed_issues) = known_issues_for(&job.version, &self.inputs.known_issues, self);
+
+        let prev_version = job.previous.as_ref().map(|p| &p.version);
+        let (required, _) = required_bump(&changes, prev_version);
+        let bump = bump_between(prev_version, &job.version);
+        let promotes = prev_version.is_some_and(|p| {
+            !p.pre.is_empty() && (p.major, p.minor, p.patch) == (job.version.major, job.version.minor, job.version.patch)
+        });
+        let kind = ReleaseKind {
+            bump: bump.to_string(),
+            required: required.to_string(),
+            declared: meta.kind.map(|k| k.as_str().to_string()),
+            promotes_prerelease: promotes,
+        };
+
+        let last_known_good = meta
+            .rollback
+            .last_known_good
+            .clone()
+            .or_else(|| job.previous_stable.as_ref().map(|p| p.version.to_string()));
+
+        let hours = meta.support.hypercare_hours.unwrap_or(48);
+        let start = match &meta.deployment.window {
+            Some(Window::Range { end, .. }) => Some(*end),
+            _ => job
+                .tag
+                .as_ref()
+                .and_then(|t| jiff::Timestamp::from_second(t.time).ok()),
+        };
+        let hypercare = start.map(|s| Hypercare {
+            hours,
+            start: s.to_string(),
+            end: (s + jiff::SignedDuration::from_hours(i64::from(hours))).to_string(),
+        });
+
+        let mut release = Release {
+            version,
+            tag: job.tag.as_ref().map(|t| t.name.clone()),
+            unreleased: job.tag.is_none(),
+            previous: job.previous.as_ref().map(|p| PreviousRelease {
+                version: p.version.to_string(),
+                tag: p.name.clone(),
+            }),
+            name: meta.name.clone(),
+            date,
+            time,
+            kind,
+            summary: meta.summary.clone().filter(|s| !s.trim().is_empty()),
+            changes,
+            commits,
+            known_issues,
+            fixed_issues,
+            metadata_file: meta_file.map(|_| meta_path),
+            metadata: meta,
+            hypercare,
+            last_known_good,
+            readiness: Readiness::default(),
+            warnings,
+        };
+        release.readiness = evaluate(&release, config, versions, Stage::PreRelease, false);
+        Ok(release)
+    }
+
+    /// Change items: every change file, plus items derived from commits
+    /// (customer-visible when the release has no change files at all,
+    /// support and internal otherwise).
+    fn changes(
+        &self,
+        files: &[ChangeFile],
+        commits: &[CommitInfo],
+        date: Option<&str>,
+        highlights: &[String],
+    ) -> Vec<Change> {
+        let config = &self.config;
+        let mut out = Vec::new();
+        for f in files {
+            let fr = &f.front;
+            let authors = commits
+                .iter()
+                .filter(|c| {
+                    c.prs.iter().any(|p| fr.prs.contains(p))
+                        || fr.commits.iter().any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()))
+                })
+                .flat_map(|c| std::iter::once(c.author.clone()).chain(c.co_authors.iter().cloned()))
+                .fold(Vec::new(), |mut v, a| {
+                    if !v.contains(&a) {
+                        v.push(a);
+                    }
+                    v
+                });
+            let publish_after = fr.publish_after.map(|d| d.to_string());
+            let held = match (&publish_after, date) {
+                (None, _) => false,
+                (Some(p), Some(d)) => p.as_str() > d,
+                (Some(_), None) => true,
+            };
+            let title = crate::markdown::first_line(&f.body)
+                .trim_start_matches('#')
+                .trim()
+                .to_string();
+            out.push(Change {
+                id: f.id.clone(),
+                origin: Origin::File,
+                path: Some(f.path.to_string_lossy().into_owned()),
+                kind: fr.kind.as_str().to_string(),
+                breaking: fr.breaking,
+                audiences: fr.audiences.clone().unwrap_or_else(|| Audience::ALL.to_vec()),
+                segments: fr.segments.clone().unwrap_or_default(),
+                title: if title.is_empty() { f.id.clone() } else { title },
+                text: f.body.clone(),
+                upgrade: fr.upgrade.clone().filter(|s| !s.trim().is_empty()),
+                support: fr.support.clone().filter(|s| !s.trim().is_empty()),
+                internal: fr.internal.clone().filter(|s| !s.trim().is_empty()),
+                deploy: fr.deploy.clone(),
+                prs: fr.prs.clone(),
+                commits: fr.commits.clone(),
+                issues: fr.issues.clone(),
+                component: fr.component.clone(),
+                authors,
+                publish_after,
+                held,
+                highlight: highlights.contains(&f.id),
+            });
+        }
+        let from_commits_for_customers = files.is_empty();
+        for c in commits {
+            if c.covered || c.merge {
+                continue;
+            }
+            let mapped = c.kind.as_deref().and_then(|k| config.commits.kinds.get(k));
+            let kind = match (mapped, c.breaking) {
+                (Some(k), _) => k.clone(),
+                (None, true) => "changed".to_string(),
+                (None, false) => continue, // internal or other: in the commit list only
+            };
+            let audiences = if from_commits_for_customers {
+                Audience::ALL.to_vec()
+            } else {
+                vec![Audience::Support, Audience::Internal]
+            };
+            let mut authors = vec![c.author.clone()];
+            authors.extend(c.co_authors.iter().filter(|a| **a != c.author).cloned());
+            let title = match &c.scope {
+                Some(s) => format!("**{s}:** {}", c.description),
+                None => c.description.clone(),
+            };
+            let upgrade = if c.breaking {
+                c.breaking_footer.clone()
+            } else {
+                None
+            };
+            out.push(Change {
+                id: c.short.clone(),
+                origin: Origin::Commit,
+                path: None,
+                kind,
+                breaking: c.breaking,
+                audiences,
+                segments: Vec::new(),
+                title: title.clone(),
+                text: title,
+                upgrade,
+                support: None,
+                internal: None,
+                deploy: Vec::new(),
+                prs: c.prs.clone(),
+                commits: vec![c.id.clone()],
+                issues: Vec::new(),
+                component: c.scope.clone(),
+                authors,
+                publish_after: None,
+                held: false,
+                highlight: highlights.contains(&c.short),
+            });
+        }
+        // Highlights first (in the order listed), then by kind, files before
+        // commits; the sort is stable, so files keep their name order and
+        // commits their history order.
+        out.sort_by_key(|c| {
+            (
+                highlights.iter().position(|h| *h == c.id).unwrap_or(usize::MAX),
+                kind_rank(&c.kind),
+                c.origin == Origin::Commit,
+            )
+        });
+        out
+    }
+
+    /// A path relative to the repository root, with `/` separators.
+    pub fn rel(&self, p: &Path) -> String {
+        p.strip_prefix(&self.root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+}
+
+struct Job {
+    version: semver::Version,
+    tag: Option<ReleaseTag>,
+    previous: Option<ReleaseTag>,
+    previous_stable: Option<ReleaseTag>,
+    commits: Vec<git::Commit>,
+    change_dir: String,
+}
+
+/// Evaluates readiness for an assembled release. `build` stores the
+/// pre-release evaluation in the model; `check` calls this with its stage.
+pub fn evaluate(release: &Release, config: &Config, versions: &[String], stage: Stage, strict: bool) -> Readiness {
+    let meta_file = release
+        .metadata_file
+        .clone()
+        .unwrap_or_else(|| format!(".relnotes/releases/{}.yaml", release.version));
+    let facts = Facts {
+        config,
+        version: &release.version,
+        meta: &release.metadata,
+        meta_file,
+        changes: &release.changes,
+        commits: &release.commits,
+        known_issues: &release.known_issues,
+        bump: &release.kind.bump,
+        required: &release.kind.required,
+        promotes_prerelease: release.kind.promotes_prerelease,
+        last_known_good: release.last_known_good.as_deref(),
+        release_versions: versions,
+        hypercare: release.hypercare.as_ref(),
+    };
+    readiness::evaluate(&facts, stage, strict)
+}
+
+pub fn kind_rank(kind: &str) -> usize {
+    ["added", "changed", "deprecated", "removed", "fixed", "security"]
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(6)
+}
+
+/// The bump the changes call for, and the ids of the changes that decide it.
+pub fn required_bump(changes: &[Change], previous: Option<&semver::Version>) -> (&'static str, Vec<String>) {
+    let pre_1 = previous.is_some_and(|p| p.major == 0) || previous.is_none();
+    let breaking: Vec<String> = changes.iter().filter(|c| c.breaking).map(describe).collect();
+    if !breaking.is_empty() {
+        return (if pre_1 { "minor" } else { "major" }, breaking);
+    }
+    let added: Vec<String> = changes.iter().filter(|c| c.kind == "added").map(describe).collect();
+    if !added.is_empty() {
+        return ("minor", added);
+    }
+    (
+        "patch",
+        changes.iter().map(describe).collect(),
+    )
+}
+
+fn describe(c: &Change) -> String {
+    format!(
+        "{} ({}{}): {}",
+        c.id,
+        if c.breaking { "breaking " } else { "" },
+        c.kind,
+        c.title
+    )
+}
+
+fn bump_between(prev: Option<&semver::Version>, cur: &semver::Version) -> &'static str {
+    match prev {
+        None => "initial",
+        Some(p) if cur.major != p.major => "major",
+        Some(p) if cur.minor != p.minor => "minor",
+        Some(p) if cur.patch != p.patch => "patch",
+        Some(_) => "prerelease",
+    }
+}
+
+fn known_issues_for(
+    version: &semver::Version,
+    files: &[KnownIssueFile],
+    sources: &Sources,
+) -> (Vec<KnownIssue>, Vec<KnownIssue>) {
+    let mut affected = Vec::new();
+    let mut fixed = Vec::new();
+    for f in files {
+        let fr = &f.front;
+        let fixed_by = fr.fixed_in.as_ref().is_some_and(|v| version >= v);
+        let ki = known_issue(f, sources);
+        if fr.fixed_in.as_ref() == Some(version) {
+            fixed.push(ki.clone());
+        }
+        if fr.affects.matches(version) && !fixed_by {
+            affected.push(ki);
+        }
+    }
+    let order = |a: &KnownIssue, b: &KnownIssue| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id));
+    affected.sort_by(order);
+    fixed.sort_by(order);
+    (affected, fixed)
+}
+
+pub fn known_issue(f: &KnownIssueFile, sources: &Sources) -> KnownIssue {
+    let fr = &f.front;
+    let w = fr.workaround.as_deref().map(str::trim);
+    let no_workaround = matches!(w, Some(x) if x.is_empty() || x.eq_ignore_ascii_case("none"));
+    let status = fr.status.unwrap_or(if fr.fixed_in.is_some() {
+        IssueStatus::Fixed
+    } else {
+        IssueStatus::Open
+    });
+    KnownIssue {
+        id: fr.id.clone(),
+        title: fr.title.clone(),
+        affects: fr.affects.to_string(),
+        fixed_in: fr.fixed_in.as_ref().map(|v| v.to_string()),
+        severity: fr.severity,
+        status: match status {
+            IssueStatus::Open => "open".into(),
+            IssueStatus::Fixed => "fixed".into(),
+        },
+        segments: fr.segments.clone().unwrap_or_default(),
+        workaround: if no_workaround { None } else { w.map(str::to_string) },
+        no_workaround,
+        text: f.body.clone(),
+        path: sources.rel(&f.path),
+    }
+}
+
+fn commit_info(c: &git::Commit) -> CommitInfo {
+    let p = conventional::parse(&c.message);
+    let subject = c.message.lines().next().unwrap_or("").trim().to_string();
+    CommitInfo {
+        short: c.id[..7.min(c.id.len())].to_string(),
+        id: c.id.clone(),
+        other: p.kind.is_none(),
+        kind: p.kind,
+        scope: p.scope,
+        subject,
+        description: p.description,
+        body: p.body,
+        breaking: p.breaking,
+        breaking_note: p.breaking_note,
+        breaking_footer: p
+            .trailers
+            .iter()
+            .find(|(k, _)| k == "BREAKING CHANGE" || k == "BREAKING-CHANGE")
+            .map(|(_, v)| v.clone()),
+        prs: p.prs,
+        author: c.author_name.clone(),
+        author_email: c.author_email.clone(),
+        co_authors: p.co_authors,
+        time: rfc3339(c.time, c.offset_minutes),
+        merge: c.parent_count > 1,
+        covered: false,
+    }
+}
+
+fn local_time(secs: i64, offset_minutes: i32) -> jiff::civil::DateTime {
+    let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let off = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    off.to_datetime(ts)
+}
+
+fn rfc3339(secs: i64, offset_minutes: i32) -> String {
+    let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let off = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    ts.display_with_offset(off).to_string()
+}
+
+/// Release tags, oldest first by semantic version.
+fn release_tags(repo: &Repo, config: &Config) -> Result<Vec<ReleaseTag>> {
+    let pattern = config
+        .tags
+        .pattern
+        .as_deref()
+        .map(|p| regex::Regex::new(p).expect("validated in Config::load"));
+    let mut out: BTreeMap<semver::Version, ReleaseTag> = BTreeMap::new();
+    for t in repo.tags()? {
+        let version = match &pattern {
+            Some(re) => re
+                .captures(&t.name)
+                .and_then(|c| c.name("version"))
+                .map(|m| m.as_str().to_string()),
+            None => t.name.strip_prefix(config.tags.prefix.as_str()).map(str::to_string),
+        };
+        let Some(v) = version.and_then(|v| semver::Version::parse(&v).ok()) else {
+            continue;
+        };
+        // Two tags for one version: keep the first name in sort order.
+        let keep = out.get(&v).is_none_or(|e| t.name < e.name);
+        if keep {
+            out.insert(
+                v.clone(),
+                ReleaseTag {
+                    name: t.name,
+                    version: v,
+                    commit: t.commit,
+                    time: t.time,
+                    offset_minutes: t.offset_minutes,
+                },
+            );
+        }
+    }
+    Ok(out.into_values().collect())
+}

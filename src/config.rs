@@ -1,0 +1,226 @@
+//! Project configuration (`.relnotes/config.yaml`). Every field has a default,
+//! so a repository with tags and Conventional Commits and no `.relnotes/` at
+//! all gets useful notes. This module only describes and validates settings;
+//! it reads no other input.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub project: Project,
+    pub links: Links,
+    pub tags: Tags,
+    /// Customer segments: id -> display name, in the order written.
+    pub segments: BTreeMap<String, String>,
+    pub signoffs: Signoffs,
+    pub commits: Commits,
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Project {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Project {
+            name: String::new(),
+            url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Links {
+    /// URL pattern with `{number}`.
+    pub pr: Option<String>,
+    /// URL pattern with `{id}`.
+    pub issue: Option<String>,
+    /// URL pattern with `{sha}`.
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tags {
+    /// Tags named `<prefix><semver>` are releases.
+    pub prefix: String,
+    /// A regular expression with a `version` group; replaces `prefix`.
+    pub pattern: Option<String>,
+}
+
+impl Default for Tags {
+    fn default() -> Self {
+        Tags {
+            prefix: "v".into(),
+            pattern: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Signoffs {
+    pub required: Vec<String>,
+}
+
+impl Default for Signoffs {
+    fn default() -> Self {
+        Signoffs {
+            required: ["qa", "ux", "devops", "product"].map(String::from).to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Commits {
+    /// Commit type -> change kind, for the commit types customers see.
+    pub kinds: BTreeMap<String, String>,
+    /// Commit types that only stakeholders see.
+    pub internal: Vec<String>,
+    /// Regular expressions on the subject; matching commits are left out.
+    pub skip: Vec<String>,
+}
+
+impl Default for Commits {
+    fn default() -> Self {
+        let kinds = [
+            ("feat", "added"),
+            ("fix", "fixed"),
+            ("perf", "changed"),
+            ("security", "security"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        Commits {
+            kinds,
+            internal: ["chore", "ci", "build", "refactor", "test", "docs", "style"]
+                .map(String::from)
+                .to_vec(),
+            skip: vec![r"^chore\(release\)".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Output {
+    pub dir: String,
+    pub formats: Vec<Format>,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output {
+            dir: "dist".into(),
+            formats: vec![Format::Md, Format::Html],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Md,
+    Html,
+}
+
+impl Format {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// The change kinds of Keep a Changelog, plus the fall-backs for commits.
+pub const CHANGE_KINDS: &[&str] = &[
+    "added",
+    "changed",
+    "deprecated",
+    "removed",
+    "fixed",
+    "security",
+];
+
+impl Config {
+    /// Loads `config.yaml` from the `.relnotes/` directory, or the defaults
+    /// when the file does not exist.
+    pub fn load(dir: &Path) -> Result<Config> {
+        let path = dir.join("config.yaml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(Error::io("reading", path, e)),
+        };
+        let config: Config = crate::yaml::parse(&path, &text, 1)?;
+        config.validate(&path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<()> {
+        for (ty, kind) in &self.commits.kinds {
+            if !CHANGE_KINDS.contains(&kind.as_str()) {
+                return Err(Error::invalid(
+                    path,
+                    format!("commits.kinds.{ty}: unknown change kind `{kind}`"),
+                    format!(
+                        "use one of {}{}",
+                        CHANGE_KINDS.join(", "),
+                        crate::error::nearest(kind, CHANGE_KINDS.iter().copied())
+                            .map(|n| format!(" (did you mean `{n}`?)"))
+                            .unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        for pattern in self.commits.skip.iter().chain(self.tags.pattern.iter()) {
+            if let Err(e) = regex::Regex::new(pattern) {
+                return Err(Error::invalid(
+                    path,
+                    format!("`{pattern}` is not a valid regular expression: {e}"),
+                    "fix the expression in commits.skip or tags.pattern",
+                ));
+            }
+        }
+        if let Some(p) = &self.tags.pattern {
+            if !p.contains("(?P<version>") && !p.contains("(?<version>") {
+                return Err(Error::invalid(
+                    path,
+                    format!("tags.pattern `{p}` has no `version` group"),
+                    "write the version part as a named group, for example '^release-(?P<version>.+)$'",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The project name shown in pages; falls back to the repository's
+    /// directory name.
+    pub fn project_name(&self, repo_dir: &Path) -> String {
+        if !self.project.name.is_empty() {
+            return self.project.name.clone();
+        }
+        repo_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".into())
+    }
+
+    pub fn segment_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.segments.get(id).map(String::as_str).unwrap_or(id)
+    }
+}

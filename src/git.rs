@@ -1,0 +1,355 @@
+//! The git source: the only module that uses git2. It lists release tags,
+//! walks the commits of a range, and (for the demo, the tests and the
+//! benchmarks) writes a history from a plain description. Everything it
+//! returns is plain data; no git2 type leaves this module.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// A git repository opened for reading.
+pub struct Repo {
+    repo: git2::Repository,
+}
+
+/// A tag as found in the repository.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    /// The commit the tag points to (annotated tags peeled).
+    pub commit: String,
+    /// Seconds since the epoch: the tagger's time for an annotated tag, the
+    /// commit's time otherwise.
+    pub time: i64,
+    /// Offset of that time from UTC, in minutes.
+    pub offset_minutes: i32,
+}
+
+/// One commit, decoded.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub id: String,
+    pub parent_count: usize,
+    pub author_name: String,
+    pub author_email: String,
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub message: String,
+    /// The message was not valid UTF-8 and was decoded lossily.
+    pub lossy: bool,
+}
+
+impl Repo {
+    /// Opens the repository containing `path`.
+    pub fn open(path: &Path) -> Result<Repo> {
+        let repo = git2::Repository::discover(path).map_err(|e| Error::Git {
+            message: format!("{} is not inside a git repository ({})", path.display(), e.message()),
+            help: "run relnotes inside a git repository, or pass --repo PATH".into(),
+        })?;
+        Ok(Repo { repo })
+    }
+
+    /// The working directory (the repository root).
+    pub fn workdir(&self) -> PathBuf {
+        self.repo
+            .workdir()
+            .unwrap_or_else(|| self.repo.path())
+            .to_path_buf()
+    }
+
+    /// A shallow clone silently hides history: refuse to guess.
+    pub fn ensure_complete(&self) -> Result<()> {
+        if self.repo.is_shallow() {
+            return Err(Error::Git {
+                message: format!(
+                    "{} is a shallow clone: its history is cut off, so the commits of a release cannot be known",
+                    self.workdir().display()
+                ),
+                help: "fetch the full history and tags with `git fetch --unshallow --tags` (in CI, clone with full depth, for example `fetch-depth: 0`)".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every tag, unsorted.
+    pub fn tags(&self) -> Result<Vec<Tag>> {
+        let mut out = Vec::new();
+        let refs = self.repo.references_glob("refs/tags/*").map_err(git_err)?;
+        for r in refs {
+            let r = r.map_err(git_err)?;
+            let Ok(name) = r.shorthand() else { continue };
+            let name = name.to_string();
+            let obj = match r.peel(git2::ObjectType::Any) {
+                Ok(o) => o,
+                Err(_) => continue,
+            };
+            let (commit, tagger) = match r.peel_to_tag() {
+                Ok(tag) => {
+                    let commit = match tag.target().and_then(|t| t.peel_to_commit()) {
+                        Ok(c) => c,
+                        Err(_) => continue, // a tag of a tree or blob is no release
+                    };
+                    (commit, tag.tagger().map(|s| s.when()))
+                }
+                Err(_) => match obj.peel_to_commit() {
+                    Ok(c) => (c, None),
+                    Err(_) => continue,
+                },
+            };
+            let when = tagger.unwrap_or_else(|| commit.time());
+            out.push(Tag {
+                name,
+                commit: commit.id().to_string(),
+                time: when.seconds(),
+                offset_minutes: when.offset_minutes(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The commit HEAD points to, if any.
+    pub fn head(&self) -> Option<String> {
+        self.repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .map(|c| c.id().to_string())
+    }
+
+    /// Commits reachable from `to` and not from `hide`, newest first (time
+    /// order, parents after children). Merges and their side branches are
+    /// walked; each commit appears once.
+    pub fn commits(&self, to: &str, hide: Option<&str>) -> Result<Vec<Commit>> {
+        let mut walk = self.repo.revwalk().map_err(git_err)?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+            .map_err(git_err)?;
+        walk.push(oid(to)?).map_err(git_err)?;
+        if let Some(h) = hide {
+            walk.hide(oid(h)?).map_err(git_err)?;
+        }
+        let mut out = Vec::new();
+        for id in walk {
+            let id = id.map_err(git_err)?;
+            let c = self.repo.find_commit(id).map_err(git_err)?;
+            out.push(decode(&c));
+        }
+        Ok(out)
+    }
+}
+
+fn decode(c: &git2::Commit<'_>) -> Commit {
+    let raw = c.message_raw_bytes();
+    let encoding = c.message_encoding().ok().flatten().map(|e| e.to_ascii_lowercase());
+    let (mut message, lossy) = match std::str::from_utf8(raw) {
+        Ok(s) => (s.to_string(), false),
+        Err(_) => match encoding.as_deref() {
+            // The commit says what it is: decode exactly, no warning needed.
+            Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1") => {
+                (raw.iter().map(|&b| b as char).collect(), false)
+            }
+            _ => (String::from_utf8_lossy(raw).into_owned(), true),
+        },
+    };
+    if message.trim().is_empty() {
+        message = "(no commit message)".into();
+    }
+    let author = c.author();
+    let when = c.time();
+    Commit {
+        id: c.id().to_string(),
+        parent_count: c.parent_count(),
+        author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        time: when.seconds(),
+        offset_minutes: when.offset_minutes(),
+        message,
+        lossy,
+    }
+}
+
+fn oid(s: &str) -> Result<git2::Oid> {
+    git2::Oid::from_str(s).map_err(git_err)
+}
+
+fn git_err(e: git2::Error) -> Error {
+    Error::Git {
+        message: format!("reading the repository failed: {}", e.message()),
+        help: "check that the repository is not corrupt (`git fsck`)".into(),
+    }
+}
+
+// ------------------------------------------------------------ history writer
+
+/// A history to create, used by `relnotes demo`, the fixture tests and the
+/// benchmarks. Each step either commits on the current branch, switches
+/// branch, merges a branch into the current one, or tags the current commit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySpec {
+    /// Default author, as `Name <email>`.
+    #[serde(default = "default_author")]
+    pub author: String,
+    /// Time of the first commit; each next step is one hour later.
+    #[serde(default = "default_start")]
+    pub start: jiff::Timestamp,
+    /// Make the repository a shallow clone (for the shallow-clone error).
+    #[serde(default)]
+    pub shallow: bool,
+    pub steps: Vec<Step>,
+}
+
+fn default_author() -> String {
+    "Dana Lee <dana@octoacme.example>".into()
+}
+
+fn default_start() -> jiff::Timestamp {
+    "2026-01-05T09:00:00Z".parse().expect("valid timestamp")
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Commit message (for `merge`, the merge commit's message).
+    #[serde(default)]
+    pub commit: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub at: Option<jiff::Timestamp>,
+    /// Write the message as ISO-8859-1 bytes without an encoding header
+    /// (what old tools did): the reader must decode it lossily.
+    #[serde(default)]
+    pub latin1: bool,
+    /// Switch to this branch, creating it at the current commit if new.
+    #[serde(default)]
+    pub branch: Option<String>,
+    /// Merge this branch into the current one.
+    #[serde(default)]
+    pub merge: Option<String>,
+    /// Tag the current commit.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// With `tag`: make an annotated tag with this message.
+    #[serde(default)]
+    pub annotated: Option<String>,
+}
+
+/// Creates a repository at `dir` with the history described by `spec`.
+/// Commit ids depend only on the spec, so fixtures are reproducible.
+pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
+    let fail = |e: git2::Error| Error::Git {
+        message: format!("writing the sample history failed: {}", e.message()),
+        help: "check that the target directory is writable".into(),
+    };
+    let repo = git2::Repository::init(dir).map_err(fail)?;
+    let odb = repo.odb().map_err(fail)?;
+    let mut heads: HashMap<String, git2::Oid> = HashMap::new();
+    let mut current = "main".to_string();
+    let mut time = spec.start.as_second();
+    let mut first_tagged: Option<git2::Oid> = None;
+    let mut counter = 0u64;
+
+    let mut write_commit = |message: &[u8], author: &str, at: i64, parents: &[git2::Oid]| {
+        counter += 1;
+        // One small file whose content changes with each commit, so that
+        // every commit has its own tree, as in a real history.
+        let blob = odb
+            .write(git2::ObjectType::Blob, format!("change {counter}\n").as_bytes())
+            .map_err(fail)?;
+        let mut tb = repo.treebuilder(None).map_err(fail)?;
+        tb.insert("CHANGES.txt", blob, 0o100644).map_err(fail)?;
+        let tree = tb.write().map_err(fail)?;
+        let mut buf = Vec::new();
+        buf.extend_from_slice(format!("tree {tree}\n").as_bytes());
+        for p in parents {
+            buf.extend_from_slice(format!("parent {p}\n").as_bytes());
+        }
+        let who = format!("{author} {at} +0000");
+        buf.extend_from_slice(format!("author {who}\ncommitter {who}\n\n").as_bytes());
+        buf.extend_from_slice(message);
+        if !message.ends_with(b"\n") {
+            buf.push(b'\n');
+        }
+        odb.write(git2::ObjectType::Commit, &buf).map_err(fail)
+    };
+
+    for step in &spec.steps {
+        let at = step.at.map(|t| t.as_second()).unwrap_or(time);
+        time = at + 3600;
+        let author = step.author.as_deref().unwrap_or(&spec.author);
+        if let Some(b) = &step.branch {
+            if let Some(&head) = heads.get(&current) {
+                heads.entry(b.clone()).or_insert(head);
+            }
+            current = b.clone();
+        }
+        if let Some(m) = &step.merge {
+            let ours = heads.get(&current).copied();
+            let theirs = *heads.get(m).ok_or_else(|| Error::Git {
+                message: format!("history step merges unknown branch `{m}`"),
+                help: "create the branch with a `branch:` step first".into(),
+            })?;
+            let msg = step
+                .commit
+                .clone()
+                .unwrap_or_else(|| format!("Merge branch '{m}'"));
+            let parents: Vec<git2::Oid> = ours.into_iter().chain([theirs]).collect();
+            let id = write_commit(msg.as_bytes(), author, at, &parents)?;
+            heads.insert(current.clone(), id);
+        } else if let Some(msg) = &step.commit {
+            let bytes: Vec<u8> = if step.latin1 {
+                msg.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+            } else {
+                msg.as_bytes().to_vec()
+            };
+            let parents: Vec<git2::Oid> = heads.get(&current).copied().into_iter().collect();
+            let id = write_commit(&bytes, author, at, &parents)?;
+            heads.insert(current.clone(), id);
+        }
+        if let Some(t) = &step.tag {
+            let head = *heads.get(&current).ok_or_else(|| Error::Git {
+                message: format!("history tags `{t}` before any commit"),
+                help: "add a commit step before the tag".into(),
+            })?;
+            first_tagged.get_or_insert(head);
+            let obj = repo.find_object(head, None).map_err(fail)?;
+            match &step.annotated {
+                Some(msg) => {
+                    let (name, email) = split_person(author);
+                    let sig = git2::Signature::new(&name, &email, &git2::Time::new(at, 0))
+                        .map_err(fail)?;
+                    repo.tag(t, &obj, &sig, msg, false).map_err(fail)?;
+                }
+                None => {
+                    repo.reference(&format!("refs/tags/{t}"), head, false, "tag")
+                        .map_err(fail)?;
+                }
+            }
+        }
+    }
+    for (branch, id) in &heads {
+        repo.reference(&format!("refs/heads/{branch}"), *id, true, "history")
+            .map_err(fail)?;
+    }
+    repo.set_head("refs/heads/main").map_err(fail)?;
+    if spec.shallow {
+        // What `git clone --depth` leaves behind: a list of commits whose
+        // parents are missing.
+        let cut = first_tagged.or_else(|| heads.get("main").copied());
+        if let Some(cut) = cut {
+            std::fs::write(repo.path().join("shallow"), format!("{cut}\n"))
+                .map_err(|e| Error::io("writing", repo.path().join("shallow"), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn split_person(s: &str) -> (String, String) {
+    match (s.find('<'), s.rfind('>')) {
+        (Some(a), Some(b)) if a < b => (s[..a].trim().to_string(), s[a + 1..b].to_string()),
+        _ => (s.trim().to_string(), String::new()),
+    }
+}

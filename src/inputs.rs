@@ -1,0 +1,593 @@
+//! The file collector: reads change files, release metadata and known issues
+//! from `.relnotes/` (walkdir lives here and nowhere else) into typed input
+//! structs. Field names follow SPEC section 3 and the appendix examples; every
+//! struct denies unknown fields so a typo is an error, not a silent default.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::yaml;
+
+// ---------------------------------------------------------------- change files
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Customer,
+    Support,
+    Internal,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::Customer, Audience::Support, Audience::Internal];
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeType {
+    Added,
+    Changed,
+    Deprecated,
+    Removed,
+    Fixed,
+    Security,
+}
+
+impl ChangeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeType::Added => "added",
+            ChangeType::Changed => "changed",
+            ChangeType::Deprecated => "deprecated",
+            ChangeType::Removed => "removed",
+            ChangeType::Fixed => "fixed",
+            ChangeType::Security => "security",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChangeType> {
+        Some(match s {
+            "added" => ChangeType::Added,
+            "changed" => ChangeType::Changed,
+            "deprecated" => ChangeType::Deprecated,
+            "removed" => ChangeType::Removed,
+            "fixed" => ChangeType::Fixed,
+            "security" => ChangeType::Security,
+            _ => return None,
+        })
+    }
+}
+
+/// A deployment checklist item contributed by a change.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeployItem {
+    pub item: String,
+    pub owner: String,
+    /// Whether it has been done (`done`, `pending`, true/false or a link).
+    #[serde(default)]
+    pub status: Option<Check>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeFront {
+    #[serde(rename = "type")]
+    pub kind: ChangeType,
+    #[serde(default)]
+    pub breaking: bool,
+    #[serde(default)]
+    pub audiences: Option<Vec<Audience>>,
+    #[serde(default)]
+    pub segments: Option<Vec<String>>,
+    #[serde(default)]
+    pub prs: Vec<u64>,
+    #[serde(default)]
+    pub commits: Vec<String>,
+    #[serde(default)]
+    pub issues: Vec<String>,
+    #[serde(default)]
+    pub component: Option<String>,
+    #[serde(default)]
+    pub upgrade: Option<String>,
+    #[serde(default)]
+    pub support: Option<String>,
+    #[serde(default)]
+    pub internal: Option<String>,
+    #[serde(default)]
+    pub deploy: Vec<DeployItem>,
+    #[serde(default)]
+    pub publish_after: Option<jiff::civil::Date>,
+}
+
+/// One change file as read from disk.
+#[derive(Debug, Clone)]
+pub struct ChangeFile {
+    /// The file name without extension: the change's stable id.
+    pub id: String,
+    pub path: PathBuf,
+    pub front: ChangeFront,
+    /// The customer-facing Markdown text.
+    pub body: String,
+}
+
+// ---------------------------------------------------------------- known issues
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum IssueStatus {
+    Open,
+    Fixed,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KnownIssueFront {
+    pub id: String,
+    pub title: String,
+    pub affects: semver::VersionReq,
+    #[serde(default)]
+    pub fixed_in: Option<semver::Version>,
+    #[serde(default = "default_severity")]
+    pub severity: Severity,
+    #[serde(default)]
+    pub segments: Option<Vec<String>>,
+    #[serde(default)]
+    pub status: Option<IssueStatus>,
+    /// The workaround; `none` (or an empty string) says there is none.
+    #[serde(default)]
+    pub workaround: Option<String>,
+}
+
+fn default_severity() -> Severity {
+    Severity::Medium
+}
+
+#[derive(Debug, Clone)]
+pub struct KnownIssueFile {
+    pub path: PathBuf,
+    pub front: KnownIssueFront,
+    pub body: String,
+}
+
+// ------------------------------------------------------------ release metadata
+
+/// A readiness answer: `true`/`false`, a link (counts as done), or a word
+/// such as `passed`, `pending`, `failed`, `not applicable`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Check {
+    Bool(bool),
+    Text(String),
+}
+
+/// What a [`Check`] says, once interpreted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    Pending,
+    NotApplicable,
+}
+
+impl Check {
+    pub fn answer(&self) -> Answer {
+        match self {
+            Check::Bool(true) => Answer::Yes,
+            Check::Bool(false) => Answer::No,
+            Check::Text(t) => {
+                let t = t.trim().to_ascii_lowercase();
+                match t.as_str() {
+                    "" | "pending" | "todo" | "planned" | "in progress" | "scheduled" => Answer::Pending,
+                    "no" | "false" | "failed" | "rejected" | "fail" => Answer::No,
+                    "not applicable" | "n/a" | "na" | "not needed" | "none" => Answer::NotApplicable,
+                    _ => Answer::Yes,
+                }
+            }
+        }
+    }
+
+    /// The evidence to show next to a met item: a link or a note.
+    pub fn evidence(&self) -> Option<&str> {
+        match self {
+            Check::Text(t) if self.answer() == Answer::Yes => Some(t.as_str()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ReleaseType {
+    Patch,
+    Minor,
+    Major,
+}
+
+impl ReleaseType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseType::Patch => "patch",
+            ReleaseType::Minor => "minor",
+            ReleaseType::Major => "major",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Requirements {
+    pub acceptance_criteria: Option<Check>,
+    pub prs_merged: Option<Check>,
+    pub ci: Option<Check>,
+    pub security_scan: Option<Check>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rollback {
+    pub plan: Option<String>,
+    pub last_known_good: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TestStatus {
+    Passed,
+    Failed,
+    Pending,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Staging,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SmokeTest {
+    pub name: String,
+    #[serde(default = "pending_status")]
+    pub status: TestStatus,
+    /// Where the result was observed: `staging` (before deploying, the
+    /// default) or `production` (after).
+    #[serde(default)]
+    pub env: Environment,
+}
+
+fn pending_status() -> TestStatus {
+    TestStatus::Pending
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SignoffStatus {
+    Approved,
+    Rejected,
+    Pending,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Signoff {
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub at: Option<String>,
+    #[serde(default = "pending_signoff")]
+    pub status: SignoffStatus,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn pending_signoff() -> SignoffStatus {
+    SignoffStatus::Pending
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Support {
+    pub trained: Option<Check>,
+    pub kb_published: Option<Check>,
+    pub logs_access: Option<Check>,
+    pub escalation: Option<String>,
+    pub hypercare_hours: Option<u32>,
+    /// Support escalation procedures updated for this release.
+    pub escalation_updated: Option<Check>,
+    /// Post-deploy: support notified with the release notes and known issues.
+    pub notified: Option<Check>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Communication {
+    pub customer_facing: Option<bool>,
+    pub plan_finalized: Option<Check>,
+    pub segments: Vec<String>,
+    pub channels: Vec<String>,
+    pub send_at: Option<jiff::Timestamp>,
+    pub feedback: Vec<String>,
+    /// Who coordinates the customer communication (PM and Support Lead).
+    pub owners: Vec<String>,
+    /// Post-deploy: the customer communication went out.
+    pub sent: Option<Check>,
+    /// Post-deploy: the announcement to stakeholders and support went out.
+    pub announcement_sent: Option<Check>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Window {
+    Range {
+        start: jiff::Timestamp,
+        end: jiff::Timestamp,
+    },
+    /// `not needed` (or another note).
+    Note(String),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Verification {
+    Named {
+        name: String,
+        #[serde(default = "pending_status")]
+        status: TestStatus,
+    },
+    Plain(String),
+}
+
+impl Verification {
+    pub fn name(&self) -> &str {
+        match self {
+            Verification::Named { name, .. } | Verification::Plain(name) => name,
+        }
+    }
+    pub fn status(&self) -> TestStatus {
+        match self {
+            Verification::Named { status, .. } => *status,
+            Verification::Plain(_) => TestStatus::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Deployment {
+    pub window: Option<Window>,
+    pub backup: Option<Check>,
+    pub staging: Option<Check>,
+    pub pipeline: Option<String>,
+    pub automation: Option<Check>,
+    pub health_checks: Option<Check>,
+    pub verifications: Vec<Verification>,
+    pub dashboards: Vec<Dashboard>,
+    pub alerts_configured: Option<Check>,
+    pub channels: Vec<String>,
+    /// Post-deploy: production deployed through the pipeline.
+    pub production: Option<Check>,
+    /// Post-deploy: dashboards reviewed with DevOps after the deploy.
+    pub dashboards_reviewed: Option<Check>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Flow {
+    Named {
+        name: String,
+        #[serde(default = "pending_status")]
+        status: TestStatus,
+    },
+    Plain(String),
+}
+
+impl Flow {
+    pub fn name(&self) -> &str {
+        match self {
+            Flow::Named { name, .. } | Flow::Plain(name) => name,
+        }
+    }
+    /// A flow listed by name only counts as tested.
+    pub fn status(&self) -> TestStatus {
+        match self {
+            Flow::Named { status, .. } => *status,
+            Flow::Plain(_) => TestStatus::Passed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub metric: String,
+    pub baseline: f64,
+    #[serde(default)]
+    pub current: Option<f64>,
+    /// Largest accepted regression, in percent of the baseline (default 10).
+    #[serde(default)]
+    pub tolerance: Option<f64>,
+    /// Whether a larger value is better (default false: latencies, sizes).
+    #[serde(default)]
+    pub higher_is_better: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Qa {
+    pub critical_flows: Vec<Flow>,
+    pub performance: Vec<Metric>,
+    /// Where discrepancies found after the deploy are escalated.
+    pub escalation: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Incident {
+    pub on_call: Option<String>,
+    pub escalation: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReleaseMeta {
+    pub name: Option<String>,
+    pub date: Option<jiff::civil::Date>,
+    #[serde(rename = "type")]
+    pub kind: Option<ReleaseType>,
+    pub summary: Option<String>,
+    pub highlights: Vec<String>,
+    pub requirements: Requirements,
+    pub rollback: Rollback,
+    pub smoke_tests: Vec<SmokeTest>,
+    pub signoffs: BTreeMap<String, Signoff>,
+    pub support: Support,
+    pub communication: Communication,
+    pub deployment: Deployment,
+    pub qa: Qa,
+    pub incident: Incident,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReleaseMetaFile {
+    pub path: PathBuf,
+    pub meta: ReleaseMeta,
+}
+
+// ---------------------------------------------------------------- collection
+
+/// Everything under `.relnotes/` except config and templates.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Change files by directory: `unreleased` or a version.
+    pub changes: BTreeMap<String, Vec<ChangeFile>>,
+    /// Release metadata by version string (file name without `.yaml`).
+    pub releases: BTreeMap<String, ReleaseMetaFile>,
+    pub known_issues: Vec<KnownIssueFile>,
+}
+
+impl Inputs {
+    /// Reads every input file under `dir` (the `.relnotes/` directory). A
+    /// missing directory is fine: there are simply no inputs.
+    pub fn load(dir: &Path) -> Result<Inputs> {
+        let mut inputs = Inputs::default();
+        let changes = dir.join("changes");
+        for path in files_with_ext(&changes, "md", 2)? {
+            let group = path
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if path.parent() == Some(changes.as_path()) {
+                return Err(Error::invalid(
+                    &path,
+                    "change file outside a release folder",
+                    "move it into .relnotes/changes/unreleased/ (or changes/<version>/)",
+                ));
+            }
+            inputs.changes.entry(group).or_default().push(read_change(&path)?);
+        }
+        for path in files_with_ext(&dir.join("releases"), "yaml", 1)? {
+            let text = read(&path)?;
+            let meta: ReleaseMeta = yaml::parse(&path, &text, 1)?;
+            let version = stem(&path);
+            inputs.releases.insert(version, ReleaseMetaFile { path, meta });
+        }
+        for path in files_with_ext(&dir.join("known-issues"), "md", 1)? {
+            let text = read(&path)?;
+            let fm = yaml::split_front_matter(&path, &text)?;
+            let front: KnownIssueFront = yaml::parse(&path, fm.yaml, 2)?;
+            inputs.known_issues.push(KnownIssueFile {
+                path,
+                front,
+                body: fm.body.trim().to_string(),
+            });
+        }
+        let mut seen = BTreeMap::new();
+        for ki in &inputs.known_issues {
+            if let Some(prev) = seen.insert(ki.front.id.clone(), ki.path.clone()) {
+                return Err(Error::invalid(
+                    &ki.path,
+                    format!("known issue id `{}` is also used by {}", ki.front.id, prev.display()),
+                    "give every known issue its own id: it is the address of its page",
+                ));
+            }
+        }
+        Ok(inputs)
+    }
+}
+
+pub fn read_change(path: &Path) -> Result<ChangeFile> {
+    let text = read(path)?;
+    let fm = yaml::split_front_matter(path, &text)?;
+    let front: ChangeFront = yaml::parse(path, fm.yaml, 2)?;
+    if front.breaking && front.upgrade.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        // Allowed here (check reports it); the notes show the change without
+        // a migration step.
+    }
+    Ok(ChangeFile {
+        id: stem(path),
+        path: path.to_path_buf(),
+        front,
+        body: fm.body.trim().to_string(),
+    })
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))
+}
+
+/// Files ending in `.ext` at exactly `depth` below `dir`, sorted by path so
+/// that every run sees them in the same order.
+fn files_with_ext(dir: &Path, ext: &str, depth: usize) -> Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(depth)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io("reading", path, e.into())
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || !entry.file_type().is_file() {
+            continue;
+        }
+        if entry.path().extension().and_then(|e| e.to_str()) == Some(ext) {
+            out.push(entry.into_path());
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,29 @@
+//! The `relnotes` binary: parse the command line, run, print the error chain,
+//! exit. The only exit point.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = relnotes::cli::Cli::parse();
+    match relnotes::run(cli) {
+        Ok(relnotes::Outcome::Success) => ExitCode::SUCCESS,
+        Ok(relnotes::Outcome::NotReady) => ExitCode::from(1),
+        Err(relnotes::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            // `relnotes context | head` is not an error.
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                let _ = writeln!(err, "  caused by: {s}");
+                source = s.source();
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

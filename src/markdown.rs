@@ -1,0 +1,98 @@
+//! Markdown to safe HTML: the only module that uses pulldown-cmark and
+//! ammonia. Every piece of HTML made from commit or change-file text passes
+//! through [`to_html`], which removes scripts, event handler attributes,
+//! `javascript:` links and any other markup outside a small allow-list.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{html, Options, Parser};
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .url_relative(ammonia::UrlRelative::PassThrough);
+    b
+});
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// Text that Markdown and the sanitizer would pass through unchanged: one
+/// line of letters, digits, spaces and harmless punctuation. Most commit
+/// subjects are like this; skipping the parser for them keeps large
+/// histories fast.
+fn is_plain(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty()
+        && !t.starts_with(['-', '+', '='])
+        && !t.as_bytes()[0].is_ascii_digit()
+        && !t.contains("  ")
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b" .,:;()'\"/?%@".contains(&b))
+}
+
+/// Renders Markdown to sanitized HTML (block level).
+pub fn to_html(markdown: &str) -> String {
+    if is_plain(markdown) {
+        return format!("<p>{}</p>\n", markdown.trim());
+    }
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, Parser::new_ext(markdown, options()));
+    CLEANER.clean(&raw).to_string()
+}
+
+/// Renders a one-line Markdown text to sanitized inline HTML, without the
+/// wrapping paragraph (for titles and list items).
+pub fn to_inline_html(markdown: &str) -> String {
+    let html = to_html(markdown);
+    let t = html.trim();
+    match t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => t.to_string(),
+    }
+}
+
+/// The first line of a Markdown text, as plain text: used as a title.
+pub fn first_line(markdown: &str) -> &str {
+    markdown.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_and_handlers_and_javascript_links_are_removed() {
+        let html = to_html(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) <a href=\"javascript:alert(4)\">y</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn ordinary_markdown_survives() {
+        let html = to_html("**Billing > Export** and [docs](https://x.example)");
+        assert!(html.contains("<strong>Billing &gt; Export</strong>"), "{html}");
+        assert!(html.contains("href=\"https://x.example\""), "{html}");
+    }
+
+    #[test]
+    fn plain_fast_path_matches_the_parser() {
+        for s in ["add bulk export", "fix: crash (on save), again?", "it's \"quoted\" 50% @home/x"] {
+            assert!(is_plain(s), "{s}");
+            let mut raw = String::new();
+            html::push_html(&mut raw, Parser::new_ext(s, options()));
+            assert_eq!(to_html(s), CLEANER.clean(&raw).to_string(), "{s}");
+        }
+        assert!(!is_plain("1. list"));
+        assert!(!is_plain("<b>x</b>"));
+    }
+
+    #[test]
+    fn inline_strips_paragraph() {
+        assert_eq!(to_inline_html("a *b*"), "a <em>b</em>");
+    }
+}

@@ -1,0 +1,218 @@
+//! The release model: everything known about one release, assembled once from
+//! git, change files, release metadata, known issues and configuration, and
+//! then only read. `build`, `check`, `context`, `kb` and `preview` are all
+//! views of this model; none of them goes back to the sources. It is plain
+//! data (serializable, no library types), so it is also the JSON of
+//! `relnotes context` and `X/release.json`.
+
+use serde::Serialize;
+
+pub use crate::inputs::{Audience, DeployItem, ReleaseMeta, Severity};
+use crate::readiness::Readiness;
+
+/// The project, as pages need it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Project {
+    pub name: String,
+    pub url: Option<String>,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Segment {
+    pub id: String,
+    pub name: String,
+}
+
+/// One release (or the unreleased changes, under a proposed version).
+#[derive(Debug, Clone, Serialize)]
+pub struct Release {
+    /// The version without tag prefix (`1.1.0`).
+    pub version: String,
+    /// The git tag; `None` for unreleased changes.
+    pub tag: Option<String>,
+    pub unreleased: bool,
+    /// The release before this one, if any.
+    pub previous: Option<PreviousRelease>,
+    /// The release name from the metadata (`Aurora`).
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`: the metadata's date, else the tag's date.
+    pub date: Option<String>,
+    /// The tag's time (RFC 3339, in the tag's own offset).
+    pub time: Option<String>,
+    pub kind: ReleaseKind,
+    /// Markdown.
+    pub summary: Option<String>,
+    /// Curated change items, highlights first, then by kind.
+    pub changes: Vec<Change>,
+    /// Every commit of the release, newest first.
+    pub commits: Vec<CommitInfo>,
+    /// Known issues that affect this release.
+    pub known_issues: Vec<KnownIssue>,
+    /// Known issues this release fixes.
+    pub fixed_issues: Vec<KnownIssue>,
+    /// The release metadata file, relative to the repository.
+    pub metadata_file: Option<String>,
+    /// The release metadata (defaults when there is no file).
+    pub metadata: ReleaseMeta,
+    /// The support window after the release.
+    pub hypercare: Option<Hypercare>,
+    /// The last known-good version to roll back to.
+    pub last_known_good: Option<String>,
+    /// The readiness evaluation: one for every consumer.
+    pub readiness: Readiness,
+    /// Things the user should know that did not stop the build.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousRelease {
+    pub version: String,
+    pub tag: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseKind {
+    /// The bump from the previous version: `major`, `minor`, `patch`, or
+    /// `initial` for the first release.
+    pub bump: String,
+    /// The bump the changes call for.
+    pub required: String,
+    /// The type written in the release metadata, if any.
+    pub declared: Option<String>,
+    /// The previous release is a pre-release of this version.
+    pub promotes_prerelease: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hypercare {
+    pub hours: u32,
+    pub start: String,
+    pub end: String,
+}
+
+/// Where a change item comes from.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// A change file under `.relnotes/changes/`.
+    File,
+    /// Derived from a commit message.
+    Commit,
+}
+
+/// One change as presented in notes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// The change file's name without extension, or the commit's short id.
+    pub id: String,
+    pub origin: Origin,
+    /// Path of the change file, relative to the repository.
+    pub path: Option<String>,
+    /// `added`, `changed`, `deprecated`, `removed`, `fixed`, `security`, or
+    /// `other` for commits that are not customer-visible.
+    pub kind: String,
+    pub breaking: bool,
+    pub audiences: Vec<Audience>,
+    /// Segment ids; empty means every customer.
+    pub segments: Vec<String>,
+    /// One line of Markdown.
+    pub title: String,
+    /// The customer-facing Markdown text.
+    pub text: String,
+    /// Migration step (Markdown).
+    pub upgrade: Option<String>,
+    /// Note for support (Markdown).
+    pub support: Option<String>,
+    /// Note for stakeholders (Markdown); never shown to customers.
+    pub internal: Option<String>,
+    pub deploy: Vec<DeployItem>,
+    pub prs: Vec<u64>,
+    pub commits: Vec<String>,
+    pub issues: Vec<String>,
+    pub component: Option<String>,
+    pub authors: Vec<String>,
+    /// Held out of customer pages until this date.
+    pub publish_after: Option<String>,
+    /// Held out of this release's customer pages (publish_after is later
+    /// than the release date, or the release has no date yet).
+    pub held: bool,
+    /// Listed in the release metadata's `highlights`.
+    pub highlight: bool,
+}
+
+impl Change {
+    pub fn is_for(&self, audience: Audience) -> bool {
+        self.audiences.contains(&audience)
+    }
+
+    /// Shown on the customer page of `segment` (`None`: the page for all).
+    pub fn is_for_customers_in(&self, segment: Option<&str>) -> bool {
+        self.is_for(Audience::Customer)
+            && !self.held
+            && (self.segments.is_empty() || segment.is_some_and(|s| self.segments.iter().any(|x| x == s)))
+    }
+}
+
+/// One commit of the release.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitInfo {
+    pub id: String,
+    pub short: String,
+    /// Conventional Commit type, or `None` for other commits.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub scope: Option<String>,
+    pub subject: String,
+    pub description: String,
+    pub body: Option<String>,
+    pub breaking: bool,
+    pub breaking_note: Option<String>,
+    /// The text of a `BREAKING CHANGE:` footer: the migration step.
+    pub breaking_footer: Option<String>,
+    pub prs: Vec<u64>,
+    pub author: String,
+    pub author_email: String,
+    pub co_authors: Vec<String>,
+    /// RFC 3339 in the commit's own offset.
+    pub time: String,
+    pub merge: bool,
+    /// Not a Conventional Commit.
+    pub other: bool,
+    /// Covered by a change file of this release.
+    pub covered: bool,
+}
+
+/// A known issue as it applies to one release.
+#[derive(Debug, Clone, Serialize)]
+pub struct KnownIssue {
+    pub id: String,
+    pub title: String,
+    pub affects: String,
+    pub fixed_in: Option<String>,
+    pub severity: Severity,
+    /// `open` or `fixed`.
+    pub status: String,
+    pub segments: Vec<String>,
+    /// `None`: nothing said; `Some("")` never happens (normalized to none).
+    pub workaround: Option<String>,
+    /// The file says explicitly that there is no workaround.
+    pub no_workaround: bool,
+    /// Description and symptoms (Markdown).
+    pub text: String,
+    pub path: String,
+}
+
+impl KnownIssue {
+    pub fn is_for_customers_in(&self, segment: Option<&str>) -> bool {
+        self.segments.is_empty() || segment.is_some_and(|s| self.segments.iter().any(|x| x == s))
+    }
+}
+
+/// Several releases read in one pass (`build --all`, `kb`).
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    pub project: Project,
+    /// Oldest first.
+    pub releases: Vec<Release>,
+}

@@ -1,0 +1,725 @@
+//! The renderer: turns the release model into pages, per audience and per
+//! format. The only module that uses tera. Templates never see the model's
+//! structs: they get the page context defined here (documented in the book's
+//! template reference), already filtered for the page's audience, so a custom
+//! template cannot leak internal text onto a customer page.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::{Config, Format};
+use crate::error::{Error, Result};
+use crate::markdown;
+use crate::model::{Audience, Change, CommitInfo, KnownIssue, Project, Release};
+use crate::readiness::{Readiness, Status};
+
+/// The built-in templates, embedded in the binary. `relnotes templates
+/// eject` writes these out; `.relnotes/templates/<name>` overrides one.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("style.css", include_str!("../templates/style.css")),
+    ("customer.html", include_str!("../templates/customer.html")),
+    ("customer.md", include_str!("../templates/customer.md")),
+    ("support.html", include_str!("../templates/support.html")),
+    ("support.md", include_str!("../templates/support.md")),
+    ("stakeholders.html", include_str!("../templates/stakeholders.html")),
+    ("stakeholders.md", include_str!("../templates/stakeholders.md")),
+    ("readiness.html", include_str!("../templates/readiness.html")),
+    ("readiness.md", include_str!("../templates/readiness.md")),
+];
+
+/// The pages of one release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Page {
+    Customer,
+    Support,
+    Stakeholders,
+    Readiness,
+}
+
+impl Page {
+    pub fn template(self, format: Format) -> String {
+        let base = match self {
+            Page::Customer => "customer",
+            Page::Support => "support",
+            Page::Stakeholders => "stakeholders",
+            Page::Readiness => "readiness",
+        };
+        format!("{base}.{}", format.ext())
+    }
+}
+
+/// One page to produce: where it goes and what it shows.
+#[derive(Debug, Clone)]
+pub struct PageSpec {
+    pub page: Page,
+    /// For customer pages: the segment (`None`: the page for everyone).
+    pub segment: Option<String>,
+    /// Path below the release directory, without extension.
+    pub path: String,
+}
+
+/// The pages every release gets, in a fixed order.
+pub fn pages(config: &Config) -> Vec<PageSpec> {
+    let mut out = vec![PageSpec {
+        page: Page::Customer,
+        segment: None,
+        path: "customer/index".into(),
+    }];
+    for id in config.segments.keys() {
+        out.push(PageSpec {
+            page: Page::Customer,
+            segment: Some(id.clone()),
+            path: format!("customer/{id}"),
+        });
+    }
+    for (page, path) in [
+        (Page::Support, "support"),
+        (Page::Stakeholders, "stakeholders"),
+        (Page::Readiness, "readiness"),
+    ] {
+        out.push(PageSpec {
+            page,
+            segment: None,
+            path: path.into(),
+        });
+    }
+    out
+}
+
+/// The template engine with the built-ins and the user's overrides.
+pub struct Renderer {
+    tera: tera::Tera,
+    /// Template name -> file it came from, for error messages.
+    origins: BTreeMap<String, PathBuf>,
+}
+
+impl Renderer {
+    /// Loads the built-in templates, then every file in `overrides` (the
+    /// user's `.relnotes/templates/`), which wins by name.
+    pub fn new(overrides: Option<&Path>) -> Result<Renderer> {
+        let mut sources: BTreeMap<String, String> = BUILTIN
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        let mut origins = BTreeMap::new();
+        if let Some(dir) = overrides.filter(|d| d.is_dir()) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir)
+                .map_err(|e| Error::io("reading", dir, e))?
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+                .collect();
+            entries.sort_by_key(|e| e.file_name());
+            for e in entries {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') {
+                    continue;
+                }
+                let text = std::fs::read_to_string(e.path()).map_err(|err| Error::io("reading", e.path(), err))?;
+                origins.insert(name.clone(), e.path());
+                sources.insert(name, text);
+            }
+        }
+        let mut tera = tera::Tera::default();
+        // `cell`: text safe inside a Markdown table cell.
+        tera.register_filter("cell", |s: &str, _: tera::Kwargs, _: &tera::State| {
+            s.replace('|', "\\|").replace(['\n', '\r'], " ")
+        });
+        let r = Renderer { tera: tera::Tera::default(), origins };
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| r.error(e))?;
+        Ok(Renderer { tera, ..r })
+    }
+
+    /// Renders one page of one release.
+    pub fn render(
+        &self,
+        project: &Project,
+        config: &Config,
+        release: &Release,
+        cache: &ReleaseCache,
+        spec: &PageSpec,
+        format: Format,
+    ) -> Result<String> {
+        let ctx = page_context(project, config, release, cache, spec, format);
+        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| self.error(e))?;
+        self.tera
+            .render(&spec.page.template(format), &ctx)
+            .map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: tera::Error) -> Error {
+        let (template, line, column, message) = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+                r.filename().to_string(),
+                r.span().start_line,
+                r.span().start_col + 1,
+                r.message().to_string(),
+            ),
+            other => (String::from("(templates)"), 1, 1, other.to_string()),
+        };
+        let mut message = message;
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        let help = match self.origins.get(&template) {
+            Some(path) => format!(
+                "fix {} (or delete it to use the built-in template; `relnotes templates eject` writes the built-ins out)",
+                path.display()
+            ),
+            None => "this is a built-in template; please report this as a bug".to_string(),
+        };
+        let template = match self.origins.get(&template) {
+            Some(path) => path.display().to_string(),
+            None => template,
+        };
+        Error::Template {
+            template,
+            line,
+            column,
+            message,
+            help,
+        }
+    }
+}
+
+// ------------------------------------------------------------- page context
+
+/// Text in two forms: Markdown as written, and sanitized HTML.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Text {
+    pub md: String,
+    pub html: String,
+}
+
+impl Text {
+    fn block(md: &str, format: Format) -> Text {
+        Text {
+            md: md.trim().to_string(),
+            html: if format == Format::Html { markdown::to_html(md) } else { String::new() },
+        }
+    }
+    fn inline(md: &str, format: Format) -> Text {
+        Text {
+            md: md.trim().to_string(),
+            html: if format == Format::Html { markdown::to_inline_html(md) } else { String::new() },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: Option<String>,
+}
+
+/// One change as a template sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemCtx {
+    pub id: String,
+    pub origin: String,
+    pub kind: String,
+    pub breaking: bool,
+    pub highlight: bool,
+    pub title: Text,
+    pub text: Text,
+    /// Whether `text` says more than `title`.
+    pub has_details: bool,
+    pub segments: Vec<String>,
+    pub component: Option<String>,
+    pub upgrade: Option<Text>,
+    /// Support pages and stakeholders only.
+    pub support: Option<Text>,
+    /// Stakeholders only.
+    pub internal: Option<Text>,
+    pub prs: Vec<Link>,
+    pub issues: Vec<Link>,
+    pub commits: Vec<Link>,
+    pub authors: Vec<String>,
+    pub deploy: Vec<DeployCtx>,
+    /// Set when the change is held out of customer pages until a date.
+    pub held_until: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployCtx {
+    pub item: String,
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionCtx {
+    pub kind: String,
+    pub title: String,
+    pub items: Vec<ItemCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueCtx {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub status: String,
+    pub affects: String,
+    pub fixed_in: Option<String>,
+    pub segments: Vec<String>,
+    pub workaround: Option<Text>,
+    pub no_workaround: bool,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitCtx {
+    pub short: String,
+    pub url: Option<String>,
+    pub kind: String,
+    pub scope: Option<String>,
+    pub subject: String,
+    pub breaking: bool,
+    pub prs: Vec<Link>,
+    pub authors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseCtx {
+    pub version: String,
+    pub tag: Option<String>,
+    pub name: Option<String>,
+    /// `OctoAcme 1.1.0 "Aurora"`.
+    pub title: String,
+    pub date: Option<String>,
+    pub unreleased: bool,
+    /// `major`, `minor`, `patch`, `prerelease` or `initial`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub previous_version: Option<String>,
+    pub summary: Option<Text>,
+    pub last_known_good: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadinessItemCtx {
+    pub id: String,
+    pub section: String,
+    pub title: String,
+    pub status: String,
+    pub status_label: String,
+    pub blocking: bool,
+    pub reason: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleCtx {
+    pub name: String,
+    /// `ready`, `blocked` or `pending`.
+    pub status: String,
+    pub items: Vec<ReadinessItemCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadinessCtx {
+    pub ready: bool,
+    pub stage: String,
+    pub met: usize,
+    pub not_met: usize,
+    pub pending: usize,
+    pub not_applicable: usize,
+    pub warning: usize,
+    pub roles: Vec<RoleCtx>,
+    /// The deployment checklist items (including those from change files).
+    pub deployment: Vec<ReadinessItemCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SupportCtx {
+    pub escalation: Option<String>,
+    pub on_call: Option<String>,
+    pub hypercare_hours: Option<u32>,
+    pub hypercare_start: Option<String>,
+    pub hypercare_end: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpsCtx {
+    pub rollback_plan: Option<Text>,
+    pub last_known_good: Option<String>,
+    pub pipeline: Option<String>,
+    pub window: Option<String>,
+    pub dashboards: Vec<Link>,
+    pub alerts_configured: bool,
+    pub channels: Vec<String>,
+    pub on_call: Option<String>,
+}
+
+/// Everything a page template sees. Documented in the book ("Templates").
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCtx {
+    pub project: ProjectCtx,
+    pub page: PageInfo,
+    pub release: ReleaseCtx,
+    pub highlights: Vec<ItemCtx>,
+    pub sections: Vec<SectionCtx>,
+    pub migration: Vec<ItemCtx>,
+    pub known_issues: Vec<IssueCtx>,
+    pub fixed_issues: Vec<IssueCtx>,
+    /// Stakeholders page only.
+    pub commits: Vec<CommitCtx>,
+    /// Stakeholders and readiness pages only.
+    pub readiness: Option<ReadinessCtx>,
+    /// Support page only.
+    pub support: Option<SupportCtx>,
+    /// Stakeholders page only.
+    pub ops: Option<OpsCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectCtx {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageInfo {
+    pub kind: Page,
+    /// `customer`, `support` or `internal`.
+    pub audience: String,
+    pub segment: Option<SegmentCtx>,
+    pub title: String,
+    pub format: String,
+    /// Other customer pages of this release (for customer pages), as paths
+    /// relative to this page.
+    pub segment_pages: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentCtx {
+    pub id: String,
+    pub name: String,
+}
+
+/// Work shared by all pages of a release in one format: each change's
+/// Markdown is turned into HTML once, not once per page.
+pub struct ReleaseCache {
+    items: Vec<ItemCtx>,
+    known: Vec<IssueCtx>,
+    fixed: Vec<IssueCtx>,
+}
+
+impl ReleaseCache {
+    pub fn new(config: &Config, release: &Release, format: Format) -> ReleaseCache {
+        ReleaseCache {
+            items: release.changes.iter().map(|c| item(config, c, format)).collect(),
+            known: release.known_issues.iter().map(|k| issue(config, k, format)).collect(),
+            fixed: release.fixed_issues.iter().map(|k| issue(config, k, format)).collect(),
+        }
+    }
+}
+
+fn link(pattern: Option<&str>, key: &str, value: &str, label: String) -> Link {
+    Link {
+        label,
+        url: pattern.map(|p| p.replace(key, value)),
+    }
+}
+
+fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
+    let l = &config.links;
+    let title = Text::inline(&c.title, format);
+    let text = Text::block(&c.text, format);
+    ItemCtx {
+        id: c.id.clone(),
+        origin: match c.origin {
+            crate::model::Origin::File => "file".into(),
+            crate::model::Origin::Commit => "commit".into(),
+        },
+        kind: c.kind.clone(),
+        breaking: c.breaking,
+        highlight: c.highlight,
+        has_details: c.text.trim() != c.title.trim() && c.text.lines().filter(|l| !l.trim().is_empty()).count() > 1,
+        title,
+        text,
+        segments: c.segments.iter().map(|s| config.segment_name(s).to_string()).collect(),
+        component: c.component.clone(),
+        upgrade: c.upgrade.as_deref().map(|u| Text::block(u, format)),
+        support: c.support.as_deref().map(|u| Text::block(u, format)),
+        internal: c.internal.as_deref().map(|u| Text::block(u, format)),
+        prs: c.prs.iter().map(|n| link(l.pr.as_deref(), "{number}", &n.to_string(), format!("#{n}"))).collect(),
+        issues: c.issues.iter().map(|i| link(l.issue.as_deref(), "{id}", i, i.clone())).collect(),
+        commits: c.commits.iter().map(|s| link(l.commit.as_deref(), "{sha}", s, s.chars().take(7).collect())).collect(),
+        authors: c.authors.clone(),
+        deploy: c.deploy.iter().map(|d| DeployCtx { item: d.item.clone(), owner: d.owner.clone() }).collect(),
+        held_until: if c.held { c.publish_after.clone().or(Some("a later date".into())) } else { None },
+    }
+}
+
+fn issue(config: &Config, k: &KnownIssue, format: Format) -> IssueCtx {
+    IssueCtx {
+        id: k.id.clone(),
+        title: k.title.clone(),
+        severity: format!("{:?}", k.severity).to_lowercase(),
+        status: k.status.clone(),
+        affects: k.affects.clone(),
+        fixed_in: k.fixed_in.clone(),
+        segments: k.segments.iter().map(|s| config.segment_name(s).to_string()).collect(),
+        workaround: k.workaround.as_deref().map(|w| Text::block(w, format)),
+        no_workaround: k.no_workaround,
+        text: Text::block(&k.text, format),
+    }
+}
+
+fn section_title(kind: &str) -> &'static str {
+    match kind {
+        "added" => "New",
+        "changed" => "Changed",
+        "deprecated" => "Deprecated",
+        "removed" => "Removed",
+        "fixed" => "Fixed",
+        "security" => "Security",
+        _ => "Other changes",
+    }
+}
+
+/// Builds the context of one page, filtered for its audience.
+pub fn page_context(
+    project: &Project,
+    config: &Config,
+    release: &Release,
+    cache: &ReleaseCache,
+    spec: &PageSpec,
+    format: Format,
+) -> PageCtx {
+    let segment = spec.segment.as_deref();
+    let audience = match spec.page {
+        Page::Customer => Audience::Customer,
+        Page::Support => Audience::Support,
+        Page::Stakeholders | Page::Readiness => Audience::Internal,
+    };
+    // Which changes this page shows, and what of them.
+    let shown: Vec<ItemCtx> = release
+        .changes
+        .iter()
+        .zip(&cache.items)
+        .filter(|(c, _)| match spec.page {
+            Page::Customer => c.is_for_customers_in(segment),
+            Page::Support => c.is_for(Audience::Support),
+            Page::Stakeholders => true,
+            Page::Readiness => false,
+        })
+        .map(|(_, i)| {
+            let mut i = i.clone();
+            if audience != Audience::Internal {
+                i.internal = None;
+                i.deploy.clear();
+            }
+            if audience == Audience::Customer {
+                i.support = None;
+                i.authors.clear();
+                i.commits.clear();
+                i.held_until = None;
+            }
+            i
+        })
+        .collect();
+    let migration: Vec<ItemCtx> = shown.iter().filter(|i| i.breaking && i.upgrade.is_some()).cloned().collect();
+    let (highlights, rest): (Vec<ItemCtx>, Vec<ItemCtx>) = shown.into_iter().partition(|i| i.highlight);
+    let mut sections: Vec<SectionCtx> = Vec::new();
+    for i in rest {
+        match sections.last_mut() {
+            Some(s) if s.kind == i.kind => s.items.push(i),
+            _ => sections.push(SectionCtx {
+                kind: i.kind.clone(),
+                title: section_title(&i.kind).to_string(),
+                items: vec![i],
+            }),
+        }
+    }
+    let issue_filter = |k: &KnownIssue| spec.page != Page::Customer || k.is_for_customers_in(segment);
+    let strip = |mut i: IssueCtx| {
+        if audience == Audience::Customer {
+            i.segments.clear();
+        }
+        i
+    };
+    let known_issues: Vec<IssueCtx> = release
+        .known_issues
+        .iter()
+        .zip(&cache.known)
+        .filter(|(k, _)| issue_filter(k))
+        .map(|(_, i)| strip(i.clone()))
+        .collect();
+    let fixed_issues: Vec<IssueCtx> = release
+        .fixed_issues
+        .iter()
+        .zip(&cache.fixed)
+        .filter(|(k, _)| issue_filter(k))
+        .map(|(_, i)| strip(i.clone()))
+        .collect();
+
+    let meta = &release.metadata;
+    let title = {
+        let mut t = format!("{} {}", project.name, release.version);
+        if let Some(n) = &release.name {
+            t.push_str(&format!(" \u{201c}{n}\u{201d}"));
+        }
+        t
+    };
+    let segment_ctx = segment.map(|s| SegmentCtx {
+        id: s.to_string(),
+        name: config.segment_name(s).to_string(),
+    });
+    let page_title = match (spec.page, &segment_ctx) {
+        (Page::Customer, None) => format!("{title}: release notes"),
+        (Page::Customer, Some(s)) => format!("{title}: release notes for {}", s.name),
+        (Page::Support, _) => format!("{title}: support notes"),
+        (Page::Stakeholders, _) => format!("{title}: release announcement"),
+        (Page::Readiness, _) => format!("{title}: release readiness"),
+    };
+    let ext = format.ext();
+    let segment_pages = if spec.page == Page::Customer {
+        std::iter::once(Link { label: "All customers".into(), url: Some(format!("index.{ext}")) })
+            .chain(config.segments.iter().map(|(id, name)| Link {
+                label: name.clone(),
+                url: Some(format!("{id}.{ext}")),
+            }))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let commits = if spec.page == Page::Stakeholders {
+        release.commits.iter().map(|c| commit_ctx(config, c)).collect()
+    } else {
+        Vec::new()
+    };
+    let readiness = matches!(spec.page, Page::Stakeholders | Page::Readiness)
+        .then(|| readiness_ctx(&release.readiness));
+    let support = (spec.page == Page::Support).then(|| SupportCtx {
+        escalation: meta.support.escalation.clone().or_else(|| meta.incident.escalation.clone()),
+        on_call: meta.incident.on_call.clone(),
+        hypercare_hours: release.hypercare.as_ref().map(|h| h.hours).or(meta.support.hypercare_hours).or(Some(48)),
+        hypercare_start: release.hypercare.as_ref().map(|h| h.start.clone()),
+        hypercare_end: release.hypercare.as_ref().map(|h| h.end.clone()),
+    });
+    let ops = (spec.page == Page::Stakeholders).then(|| OpsCtx {
+        rollback_plan: meta.rollback.plan.as_deref().map(|p| Text::block(p, format)),
+        last_known_good: release.last_known_good.clone(),
+        pipeline: meta.deployment.pipeline.clone(),
+        window: match &meta.deployment.window {
+            Some(crate::inputs::Window::Range { start, end }) => Some(format!("{start} to {end}")),
+            Some(crate::inputs::Window::Note(n)) => Some(n.clone()),
+            None => None,
+        },
+        dashboards: meta.deployment.dashboards.iter().map(|d| Link { label: d.name.clone(), url: d.url.clone() }).collect(),
+        alerts_configured: meta.deployment.alerts_configured.as_ref().is_some_and(|c| c.answer() == crate::inputs::Answer::Yes),
+        channels: meta.deployment.channels.clone(),
+        on_call: meta.incident.on_call.clone(),
+    });
+    PageCtx {
+        project: ProjectCtx {
+            name: project.name.clone(),
+            url: project.url.clone(),
+        },
+        page: PageInfo {
+            kind: spec.page,
+            audience: match audience {
+                Audience::Customer => "customer",
+                Audience::Support => "support",
+                Audience::Internal => "internal",
+            }
+            .into(),
+            segment: segment_ctx,
+            title: page_title,
+            format: ext.into(),
+            segment_pages,
+        },
+        release: ReleaseCtx {
+            version: release.version.clone(),
+            tag: release.tag.clone(),
+            name: release.name.clone(),
+            title,
+            date: release.date.clone(),
+            unreleased: release.unreleased,
+            kind: release.kind.bump.clone(),
+            previous_version: release.previous.as_ref().map(|p| p.version.clone()),
+            summary: release.summary.as_deref().map(|s| Text::block(s, format)),
+            last_known_good: release.last_known_good.clone(),
+        },
+        highlights,
+        sections,
+        migration,
+        known_issues,
+        fixed_issues,
+        commits,
+        readiness,
+        support,
+        ops,
+    }
+}
+
+fn commit_ctx(config: &Config, c: &CommitInfo) -> CommitCtx {
+    let l = &config.links;
+    let mut authors = vec![c.author.clone()];
+    authors.extend(c.co_authors.iter().filter(|a| **a != c.author).cloned());
+    CommitCtx {
+        short: c.short.clone(),
+        url: l.commit.as_deref().map(|p| p.replace("{sha}", &c.id)),
+        kind: c.kind.clone().unwrap_or_else(|| if c.merge { "merge".into() } else { "other".into() }),
+        scope: c.scope.clone(),
+        subject: c.subject.clone(),
+        breaking: c.breaking,
+        prs: c.prs.iter().map(|n| link(l.pr.as_deref(), "{number}", &n.to_string(), format!("#{n}"))).collect(),
+        authors,
+    }
+}
+
+pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
+    let item = |i: &crate::readiness::Item| ReadinessItemCtx {
+        id: i.id.clone(),
+        section: i.section.clone(),
+        title: i.title.clone(),
+        status: format!("{:?}", i.status)
+            .chars()
+            .flat_map(|c| if c.is_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
+            .skip_while(|c| *c == '_')
+            .collect(),
+        status_label: i.status.label().to_string(),
+        blocking: i.blocking,
+        reason: i.reason.clone(),
+        hint: i.hint.clone(),
+    };
+    let roles = r
+        .roles()
+        .into_iter()
+        .map(|name| {
+            let items: Vec<ReadinessItemCtx> = r.by_role(&name).map(item).collect();
+            let status = if r.by_role(&name).any(|i| i.blocking) {
+                "blocked"
+            } else if r.by_role(&name).any(|i| matches!(i.status, Status::Pending | Status::Warning)) {
+                "pending"
+            } else {
+                "ready"
+            };
+            RoleCtx {
+                name,
+                status: status.into(),
+                items,
+            }
+        })
+        .collect();
+    ReadinessCtx {
+        ready: r.ready,
+        stage: r.stage.as_str().into(),
+        met: r.counts.met,
+        not_met: r.counts.not_met,
+        pending: r.counts.pending,
+        not_applicable: r.counts.not_applicable,
+        warning: r.counts.warning,
+        roles,
+        deployment: r.items.iter().filter(|i| i.section == "deployment checklist").map(item).collect(),
+    }
+}

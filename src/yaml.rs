@@ -1,0 +1,143 @@
+//! The metadata reader: the only module that knows about serde_yaml. It turns
+//! YAML text (a whole file, or the front matter of a Markdown file) into the
+//! typed input structs, and turns every YAML or schema error into an
+//! [`Error::Input`] with the file, line and column and a hint.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{nearest, Error, Location, Result};
+
+/// Parses `text` as YAML into `T`. `first_line` is the line of the file on
+/// which `text` starts (1 for a whole file, 2 for front matter after `---`).
+pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Result<T> {
+    // An empty document means "all defaults", not an error.
+    if text.trim().is_empty() {
+        return serde_yaml::from_str("{}").map_err(|e| to_error(path, e, first_line));
+    }
+    serde_yaml::from_str(text).map_err(|e| to_error(path, e, first_line))
+}
+
+/// A Markdown file with YAML front matter, split into its parts.
+pub struct FrontMatter<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// The Markdown after the closing `---`.
+    pub body: &'a str,
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`. A file without front matter is an
+/// error: every change file and known issue needs at least a `type` or `id`.
+pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<FrontMatter<'a>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(|| Error::Input {
+            location: Location {
+                file: path.to_path_buf(),
+                line: 1,
+                column: 1,
+            },
+            message: "expected YAML front matter starting with a line `---`".into(),
+            help: "start the file with `---`, the fields (for example `type: added`), then `---` and the text".into(),
+        })?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Ok(FrontMatter { yaml, body });
+        }
+        offset += line.len();
+    }
+    Err(Error::Input {
+        location: Location {
+            file: path.to_path_buf(),
+            line: rest.lines().count() + 2,
+            column: 1,
+        },
+        message: "the front matter is not closed: expected a line `---` after the fields".into(),
+        help: "add a line with `---` between the fields and the text".into(),
+    })
+}
+
+fn to_error(path: &Path, err: serde_yaml::Error, first_line: usize) -> Error {
+    let (line, column) = err
+        .location()
+        .map(|l| (l.line() + first_line - 1, l.column()))
+        .unwrap_or((first_line, 1));
+    let raw = err.to_string();
+    // The library appends its own position; we print ours instead.
+    let message = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let help = hint_for(&message);
+    Error::Input {
+        location: Location {
+            file: path.to_path_buf(),
+            line,
+            column,
+        },
+        message,
+        help,
+    }
+}
+
+/// A hint for a serde message: the nearest valid name for an unknown field or
+/// variant, otherwise a pointer to the reference.
+fn hint_for(message: &str) -> String {
+    // Field paths such as `smoke_tests[1]: ` come before serde's own words.
+    let core = message
+        .find("unknown ")
+        .map(|i| &message[i..])
+        .unwrap_or(message);
+    let quoted: Vec<&str> = core.split('`').skip(1).step_by(2).collect();
+    let unknown = message.contains("unknown field") || message.contains("unknown variant");
+    if unknown && !quoted.is_empty() {
+        let word = quoted[0];
+        let expected = &quoted[1..];
+        if let Some(best) = nearest(word, expected.iter().copied()) {
+            return format!("did you mean `{best}`? (valid: {})", expected.join(", "));
+        }
+        if expected.is_empty() {
+            return "this place takes no fields; remove it".into();
+        }
+        return format!("valid names here: {}", expected.join(", "));
+    }
+    "check the value against the input file reference in the book (book/src/reference.md)".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        summary: Option<String>,
+        highlights: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn unknown_field_suggests_nearest_name() {
+        let err = parse::<T>(Path::new("r.yaml"), "summry: x\n", 1).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("r.yaml:1:1"), "{text}");
+        assert!(text.contains("unknown field `summry`"), "{text}");
+        assert!(text.contains("did you mean `summary`?"), "{text}");
+    }
+
+    #[test]
+    fn front_matter_line_numbers_are_file_lines() {
+        let src = "---\nsummary: [\n---\nbody\n";
+        let fm = split_front_matter(Path::new("c.md"), src).unwrap();
+        assert_eq!(fm.body, "body\n");
+        let err = parse::<T>(Path::new("c.md"), fm.yaml, 2).unwrap_err();
+        let Error::Input { location, .. } = err else { panic!() };
+        assert!(location.line >= 2, "{location}");
+    }
+}
