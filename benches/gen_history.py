@@ -43,7 +43,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 GENERATOR_VERSION = 1
@@ -488,15 +487,16 @@ class Msgs:
             paras.append(wrap(" ".join(sents)))
         return "\n\n".join(paras)
 
-    def change(self, allow_feat, allow_breaking, force_breaking=False):
-        """Pick a conventional change: (type, scope, desc, breaking, kind, upgrade)."""
+    def change(self, allow_feat, allow_breaking, force=None):
+        """Pick a conventional change: (type, scope, desc, breaking, kind, upgrade).
+        `force` is "breaking" or "feat" to make sure a release range has one."""
         rng = self.rng
-        if force_breaking or (allow_breaking and rng.random() < 0.04):
+        if force == "breaking" or (allow_breaking and rng.random() < 0.04):
             desc, kind, upgrade = rng.choice(BREAKING)
             ctype = rng.choice(("feat", "feat", "feat", "refactor"))
             scope = rng.choice(("api", "api", "config", "db", "export"))
             return ctype, scope, desc, True, kind, upgrade
-        ctype = rng.choice(TYPES_ANY if allow_feat else TYPES_NO_FEAT)
+        ctype = "feat" if force == "feat" else rng.choice(TYPES_ANY if allow_feat else TYPES_NO_FEAT)
         if ctype == "revert":
             if self.recent:
                 desc = self.recent[rng.randrange(len(self.recent))]
@@ -623,7 +623,7 @@ def generate(args, out_dir):
     file_lines = {}      # path -> recent lines (files stay small)
     pr_number = 10
     cur_tag = 0
-    forced_for = set()   # final releases whose forced breaking change is done
+    satisfied = set()    # tags whose range already has its feat / breaking change
     n_merges = 0
     n_nonconv = 0
 
@@ -639,7 +639,11 @@ def generate(args, out_dir):
             kind = kinds[rel]
         allow_feat = kind != "patch"
         allow_breaking = kind == "major"
-        force = allow_breaking and rel not in forced_for
+        # Every tag's own range shows why it is a major or minor release,
+        # including the short range between a release candidate and its release.
+        force = None
+        if tag is not None and cur_tag not in satisfied:
+            force = "breaking" if kind == "major" else "feat" if allow_feat else None
 
         if j == 0:
             mark += 1
@@ -657,8 +661,6 @@ def generate(args, out_dir):
         if side_len == 0:
             # A squash-merged PR or a direct push to main.
             change = msgs.change(allow_feat, allow_breaking, force)
-            if change[3]:
-                forced_for.add(rel)
             author = BOT if change[1] == "deps" else msgs.author()
             pr = None
             if rng.random() < 0.72 or change[1] == "deps":
@@ -666,6 +668,8 @@ def generate(args, out_dir):
                 pr = pr_number
             msg, conv = msgs.message(change, pr, author, squash=pr is not None)
             n_nonconv += not conv
+            if conv and (change[3] or (force == "feat" and change[0] == "feat")):
+                satisfied.add(cur_tag)
             mark += 1
             ts += rng.randint(120, 3480)
             f = rng.randrange(256)
@@ -684,8 +688,6 @@ def generate(args, out_dir):
         else:
             # A side branch of side_len commits, merged with a merge commit.
             change = msgs.change(allow_feat, allow_breaking, force)
-            if change[3]:
-                forced_for.add(rel)
             pr_number += rng.randint(1, 3)
             pr = pr_number
             author = msgs.author()
@@ -705,6 +707,8 @@ def generate(args, out_dir):
                     sub_change = (stype, scope, sdesc, False, None, None)
                 msg, conv = msgs.message(sub_change, None, author, squash=False)
                 n_nonconv += not conv
+                if s == 0 and conv and (change[3] or (force == "feat" and change[0] == "feat")):
+                    satisfied.add(cur_tag)
                 content.append(f"{mark} {msg.split(chr(10), 1)[0][:60]}")
                 emit(b"commit %s\nmark :%d\n" % (SCRATCH_REF.encode(), mark))
                 emit(ident("author", author, ts) + ident("committer", author, ts))

@@ -45,6 +45,10 @@ pub enum Target {
 
 /// Everything read from the repository, before assembly.
 pub struct Sources {
+    /// The repository's working directory (absolute).
+    pub workdir: PathBuf,
+    /// The working directory as paths are shown: empty when relnotes runs
+    /// at the repository root.
     pub root: PathBuf,
     pub dir: PathBuf,
     pub config: Config,
@@ -67,7 +71,16 @@ impl Sources {
     pub fn load(path: &Path) -> Result<Sources> {
         let repo = Repo::open(path)?;
         repo.ensure_complete()?;
-        let root = repo.workdir();
+        let workdir = repo.workdir();
+        // Paths in messages and outputs are relative when relnotes runs at
+        // the repository root, as in CI: shorter, and the same on every
+        // machine.
+        let here = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+        let root = if here.is_some() && here == workdir.canonicalize().ok() {
+            PathBuf::new()
+        } else {
+            workdir.clone()
+        };
         let dir = root.join(".relnotes");
         let config = Config::load(&dir)?;
         let inputs = Inputs::load(&dir)?;
@@ -79,6 +92,7 @@ impl Sources {
             .map(|p| regex::Regex::new(p).expect("validated in Config::load"))
             .collect();
         Ok(Sources {
+            workdir,
             root,
             dir,
             config,
@@ -95,7 +109,7 @@ impl Sources {
 
     pub fn project(&self) -> Project {
         Project {
-            name: self.config.project_name(&self.root),
+            name: self.config.project_name(&self.workdir),
             url: self.config.project.url.clone(),
             segments: self
                 .config
@@ -511,7 +525,9 @@ impl Sources {
                 (None, true) => "changed".to_string(),
                 (None, false) => continue, // internal or other: in the commit list only
             };
-            let audiences = if from_commits_for_customers {
+            // A breaking change always reaches customers: their migration
+            // steps must not depend on someone writing a change file.
+            let audiences = if from_commits_for_customers || c.breaking {
                 Audience::ALL.to_vec()
             } else {
                 vec![Audience::Support, Audience::Internal]

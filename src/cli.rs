@@ -10,8 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "relnotes",
     version,
     about = "Release notes and release documents for customers, support and stakeholders, from git history, change files and release metadata",
-    long_about = None,
-    propagate_version = true
+    long_about = None
 )]
 pub struct Cli {
     /// The repository to read (default: the git repository enclosing the

@@ -61,7 +61,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 })
             }
             .expect("the model serializes");
-            print_stdout(&json)?;
+            print_stdout(&(json + "\n"))?;
             Ok(Outcome::Success)
         }
         Command::Check { select, format, strict, stage } => {
@@ -179,7 +179,7 @@ pub struct ReleaseJson<'a> {
 /// Renders every page of every release in `target` and swaps them into the
 /// output directory. Returns the output directory.
 pub fn build(g: &Global, sources: &Sources, target: &Target, out: Option<&Path>, formats: &[Format]) -> Result<PathBuf> {
-    if sources.tags.is_empty() && !matches!(target, Target::Unreleased(_)) {
+    if sources.tags.is_empty() && matches!(target, Target::All) {
         eprintln!("note: this repository has no release tags: everything is unreleased");
     }
     let assembled = match (target, sources.tags.is_empty()) {

@@ -54,10 +54,12 @@ impl Repo {
 
     /// The working directory (the repository root).
     pub fn workdir(&self) -> PathBuf {
+        // Rebuilt from components: libgit2 ends the path with a separator.
         self.repo
             .workdir()
             .unwrap_or_else(|| self.repo.path())
-            .to_path_buf()
+            .components()
+            .collect()
     }
 
     /// A shallow clone silently hides history: refuse to guess.

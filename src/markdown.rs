@@ -53,6 +53,19 @@ pub fn to_inline_html(markdown: &str) -> String {
     }
 }
 
+/// A URL from an input file, if it is safe to put in an `href`: http, https
+/// and mailto links and relative links. `javascript:` and every other scheme
+/// give `None` (the label is then shown without a link).
+pub fn safe_url(url: &str) -> Option<String> {
+    let cleaned: String = url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let lower = cleaned.to_ascii_lowercase();
+    let scheme_end = lower.find(':');
+    let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
+    let allowed = ["http:", "https:", "mailto:"].iter().any(|s| lower.starts_with(s))
+        || scheme_end.is_none_or(|i| i > path_start);
+    (allowed && !cleaned.is_empty()).then_some(cleaned)
+}
+
 /// The first line of a Markdown text, as plain text: used as a title.
 pub fn first_line(markdown: &str) -> &str {
     markdown.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
@@ -70,6 +83,15 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn only_web_links_are_safe_urls() {
+        assert_eq!(safe_url("https://x.example/a").as_deref(), Some("https://x.example/a"));
+        assert_eq!(safe_url("../1.0.0/support.html").as_deref(), Some("../1.0.0/support.html"));
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(safe_url(" JaVa\tScRiPt:alert(1)"), None);
+        assert_eq!(safe_url("data:text/html,x"), None);
     }
 
     #[test]

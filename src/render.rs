@@ -424,7 +424,7 @@ impl ReleaseCache {
 fn link(pattern: Option<&str>, key: &str, value: &str, label: String) -> Link {
     Link {
         label,
-        url: pattern.map(|p| p.replace(key, value)),
+        url: pattern.and_then(|p| markdown::safe_url(&p.replace(key, value))),
     }
 }
 
@@ -614,7 +614,7 @@ pub fn page_context(
             Some(crate::inputs::Window::Note(n)) => Some(n.clone()),
             None => None,
         },
-        dashboards: meta.deployment.dashboards.iter().map(|d| Link { label: d.name.clone(), url: d.url.clone() }).collect(),
+        dashboards: meta.deployment.dashboards.iter().map(|d| Link { label: d.name.clone(), url: d.url.as_deref().and_then(markdown::safe_url) }).collect(),
         alerts_configured: meta.deployment.alerts_configured.as_ref().is_some_and(|c| c.answer() == crate::inputs::Answer::Yes),
         channels: meta.deployment.channels.clone(),
         on_call: meta.incident.on_call.clone(),
@@ -622,7 +622,7 @@ pub fn page_context(
     PageCtx {
         project: ProjectCtx {
             name: project.name.clone(),
-            url: project.url.clone(),
+            url: project.url.as_deref().and_then(markdown::safe_url),
         },
         page: PageInfo {
             kind: spec.page,
@@ -667,7 +667,7 @@ fn commit_ctx(config: &Config, c: &CommitInfo) -> CommitCtx {
     authors.extend(c.co_authors.iter().filter(|a| **a != c.author).cloned());
     CommitCtx {
         short: c.short.clone(),
-        url: l.commit.as_deref().map(|p| p.replace("{sha}", &c.id)),
+        url: l.commit.as_deref().and_then(|p| markdown::safe_url(&p.replace("{sha}", &c.id))),
         kind: c.kind.clone().unwrap_or_else(|| if c.merge { "merge".into() } else { "other".into() }),
         scope: c.scope.clone(),
         subject: c.subject.clone(),

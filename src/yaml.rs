@@ -107,7 +107,19 @@ fn hint_for(message: &str) -> String {
         }
         return format!("valid names here: {}", expected.join(", "));
     }
-    "check the value against the input file reference in the book (book/src/reference.md)".into()
+    if message.starts_with("affects:") || message.starts_with("fixed_in:") {
+        return "write a version (1.4.1) for fixed_in, and a range for affects, for example \">=1.3.0, <1.4.1\"".into();
+    }
+    if core.contains("invalid type") || core.contains("invalid value") {
+        return "this field takes a different kind of value: see the input file reference (book/src/reference.md)".into();
+    }
+    if core.starts_with("missing field") {
+        return "add the field; the input file reference (book/src/reference.md) lists what each file needs".into();
+    }
+    if message.contains(": ") && !message.starts_with("did not") && !message.starts_with("found") && !message.starts_with("mapping") && !message.starts_with("while") {
+        return "check the value against the input file reference (book/src/reference.md)".into();
+    }
+    "fix the YAML syntax at this position; quote text that contains `: `, `#`, `[` or starts with a quote".into()
 }
 
 #[cfg(test)]

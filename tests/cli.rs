@@ -1,0 +1,58 @@
+//! Command-line surface: help text, argument validation, templates eject,
+//! demo.
+
+use crate::harness::bin;
+
+#[test]
+fn cli_definition_is_consistent() {
+    relnotes::cli::Cli::command().debug_assert();
+}
+
+/// Snapshot of the top-level help, so a change to the commands is seen in
+/// review (rewrite with RELNOTES_BLESS=1).
+#[test]
+fn help_text_snapshot() {
+    let out = std::process::Command::new(bin()).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/help.txt");
+    if std::env::var_os("RELNOTES_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(text, std::fs::read_to_string(&path).unwrap());
+}
+
+#[test]
+fn eject_writes_every_builtin_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("t");
+    let out = std::process::Command::new(bin())
+        .args(["templates", "eject", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (name, text) in relnotes::render::BUILTIN {
+        assert_eq!(std::fs::read_to_string(dir.join(name)).unwrap(), *text, "{name}");
+    }
+}
+
+#[test]
+fn demo_builds_every_output_and_says_where() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let out = std::process::Command::new(bin()).args(["demo", "--dir"]).arg(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    for v in ["1.0.0", "1.1.0", "1.1.1", "1.2.0", "2.0.0"] {
+        for page in ["customer/index", "customer/enterprise", "customer/beta", "support", "stakeholders", "readiness"] {
+            for ext in ["md", "html"] {
+                assert!(dir.join("dist").join(v).join(format!("{page}.{ext}")).is_file(), "{v}/{page}.{ext}");
+            }
+        }
+        assert!(dir.join("dist").join(v).join("release.json").is_file());
+    }
+    let printed = dir.join("dist/2.0.0/customer/index.html");
+    assert!(stdout.contains(&printed.display().to_string()), "{stdout}");
+}

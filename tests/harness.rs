@@ -1,0 +1,237 @@
+//! The fixture harness: every folder under `fixtures/` is one case. The
+//! harness builds the case's git repository in a temporary directory (fixed
+//! authors and dates, so commit ids are stable), copies its `relnotes/`
+//! folder to `.relnotes/`, runs the real `relnotes` binary for each run in
+//! `case.yaml`, and compares exit code, stdout, stderr and written files
+//! with `expected/`. `RELNOTES_BLESS=1 cargo test` rewrites the expected
+//! files after a deliberate change. See fixtures/README.md.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// The history to create (default: `history.yaml` in the case folder).
+    #[serde(default)]
+    pub history: Option<String>,
+    /// The `.relnotes/` inputs (default: `relnotes/` in the case folder, if
+    /// it exists).
+    #[serde(default)]
+    pub relnotes: Option<String>,
+    pub runs: Vec<Run>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    pub name: String,
+    /// Files to write (path relative to the repository -> content) before
+    /// the run.
+    #[serde(default)]
+    pub write: BTreeMap<String, String>,
+    /// Files to delete before the run.
+    #[serde(default)]
+    pub remove: Vec<String>,
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub exit: i32,
+    /// A directory (relative to the repository) to compare with
+    /// `expected/<tree_expected or name>/`.
+    #[serde(default)]
+    pub tree: Option<String>,
+    #[serde(default)]
+    pub tree_expected: Option<String>,
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_relnotes")
+}
+
+fn bless() -> bool {
+    std::env::var_os("RELNOTES_BLESS").is_some_and(|v| v != "0")
+}
+
+/// Creates the case's repository in `dir`.
+pub fn setup_repo(case_dir: &Path, case: &Case, dir: &Path) {
+    let history = case_dir.join(case.history.as_deref().unwrap_or("history.yaml"));
+    let text = std::fs::read_to_string(&history).unwrap_or_else(|e| panic!("{}: {e}", history.display()));
+    let spec: relnotes::git::HistorySpec = relnotes::yaml::parse(&history, &text, 1).unwrap();
+    relnotes::git::write_history(dir, &spec).unwrap();
+    let inputs = case_dir.join(case.relnotes.as_deref().unwrap_or("relnotes"));
+    if inputs.is_dir() {
+        copy_dir(&inputs, &dir.join(".relnotes"));
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs the binary in `repo` and returns (exit code, stdout, stderr) with
+/// the repository path replaced by `[REPO]`.
+pub fn run_in(repo: &Path, args: &[String]) -> (i32, String, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(repo)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run relnotes");
+    let clean = |b: &[u8]| {
+        let s = String::from_utf8_lossy(b).into_owned();
+        let canon = repo.canonicalize().unwrap();
+        s.replace(&canon.display().to_string(), "[REPO]")
+            .replace(&repo.display().to_string(), "[REPO]")
+    };
+    (out.status.code().unwrap_or(-1), clean(&out.stdout), clean(&out.stderr))
+}
+
+/// Every file below `dir`, by relative path.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            out.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// HTML we write must never carry script or markup from inputs. Returns
+/// what is wrong, if anything.
+pub fn unsafe_html(name: &str, html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let handler = regex::Regex::new(r#"<[^>]*\son[a-z]+\s*="#).unwrap();
+    let js_link = regex::Regex::new(r#"(href|src|action)\s*=\s*["']?\s*javascript:"#).unwrap();
+    for (bad, what) in [
+        (lower.contains("<script"), "a <script> element"),
+        (lower.contains("<iframe"), "an <iframe>"),
+        (lower.contains("<style") && lower.matches("<style").count() > 1, "a second <style> element"),
+        (handler.is_match(&lower), "an event handler attribute"),
+        (js_link.is_match(&lower), "a javascript: link"),
+    ] {
+        if bad {
+            return Some(format!("{name}: contains {what}"));
+        }
+    }
+    None
+}
+
+/// Runs one case; returns the differences found (empty when it passes).
+pub fn run_case(case_dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(case_dir.join("case.yaml")).unwrap();
+    let case: Case = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case_dir.display()));
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    setup_repo(case_dir, &case, &repo);
+    let expected = case_dir.join("expected");
+    let mut problems = Vec::new();
+    for run in &case.runs {
+        for p in &run.remove {
+            std::fs::remove_file(repo.join(p)).unwrap_or_else(|e| panic!("remove {p}: {e}"));
+        }
+        for (p, content) in &run.write {
+            let path = repo.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        let (code, stdout, stderr) = run_in(&repo, &run.args);
+        let transcript = format!(
+            "$ relnotes {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+            run.args.join(" ")
+        );
+        if code != run.exit {
+            problems.push(format!("{}: exit {code}, expected {}\n{transcript}", run.name, run.exit));
+        }
+        let file = expected.join(format!("{}.txt", run.name));
+        compare(&file, transcript.as_bytes(), &mut problems);
+        if let Some(tree) = &run.tree {
+            let actual = read_tree(&repo.join(tree));
+            for (name, bytes) in &actual {
+                if name.ends_with(".html") {
+                    problems.extend(unsafe_html(name, &String::from_utf8_lossy(bytes)));
+                }
+            }
+            let exp_dir = expected.join(run.tree_expected.as_deref().unwrap_or(&run.name));
+            if bless() && run.tree_expected.is_none() {
+                let _ = std::fs::remove_dir_all(&exp_dir);
+                for (name, bytes) in &actual {
+                    let p = exp_dir.join(name);
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(p, bytes).unwrap();
+                }
+            } else {
+                let want = read_tree(&exp_dir);
+                for name in want.keys().chain(actual.keys()).collect::<std::collections::BTreeSet<_>>() {
+                    match (want.get(name), actual.get(name)) {
+                        (Some(a), Some(b)) if a == b => {}
+                        (Some(a), Some(b)) => problems.push(format!(
+                            "{}: {name} differs\n{}",
+                            run.name,
+                            first_difference(a, b)
+                        )),
+                        (Some(_), None) => problems.push(format!("{}: {name} was not written", run.name)),
+                        (None, Some(_)) => problems.push(format!("{}: {name} is not expected", run.name)),
+                        (None, None) => unreachable!(),
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn compare(file: &Path, actual: &[u8], problems: &mut Vec<String>) {
+    if bless() {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, actual).unwrap();
+        return;
+    }
+    match std::fs::read(file) {
+        Ok(want) if want == actual => {}
+        Ok(want) => problems.push(format!("{} differs\n{}", file.display(), first_difference(&want, actual))),
+        Err(_) => problems.push(format!(
+            "{} is missing (run with RELNOTES_BLESS=1 to create it)\n{}",
+            file.display(),
+            String::from_utf8_lossy(actual)
+        )),
+    }
+}
+
+fn first_difference(want: &[u8], got: &[u8]) -> String {
+    let w = String::from_utf8_lossy(want);
+    let g = String::from_utf8_lossy(got);
+    for (i, (a, b)) in w.lines().zip(g.lines()).enumerate() {
+        if a != b {
+            return format!("  line {}:\n  expected: {a}\n  actual:   {b}", i + 1);
+        }
+    }
+    format!(
+        "  lengths differ: expected {} lines, got {} lines",
+        w.lines().count(),
+        g.lines().count()
+    )
+}

@@ -1,0 +1,8 @@
+//! One integration test binary, with modules by feature. Every test drives
+//! the real `relnotes` binary or the fixture harness.
+
+mod harness;
+
+mod build;
+mod cli;
+mod fixtures;
