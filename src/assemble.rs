@@ -12,7 +12,9 @@ use crate::config::Config;
 use crate::conventional;
 use crate::error::{nearest_n, Error, Result};
 use crate::git::{self, Repo};
-use crate::inputs::{Audience, ChangeFile, Inputs, IssueStatus, KnownIssueFile, ReleaseMeta, Window};
+use crate::inputs::{
+    Audience, ChangeFile, Inputs, IssueStatus, KnownIssueFile, ReleaseMeta, Window,
+};
 use crate::model::{
     Change, CommitInfo, Hypercare, KnownIssue, Origin, PreviousRelease, Project, Release,
     ReleaseKind, Segment,
@@ -75,7 +77,9 @@ impl Sources {
         // Paths in messages and outputs are relative when relnotes runs at
         // the repository root, as in CI: shorter, and the same on every
         // machine.
-        let here = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+        let here = std::env::current_dir()
+            .ok()
+            .and_then(|d| d.canonicalize().ok());
         let root = if here.is_some() && here == workdir.canonicalize().ok() {
             PathBuf::new()
         } else {
@@ -140,17 +144,27 @@ impl Sources {
         let names: Vec<&str> = self.tags.iter().map(|t| t.name.as_str()).collect();
         let near = nearest_n(wanted, names.iter().copied(), 3);
         let help = if names.is_empty() {
-            "this repository has no release tags yet; use `--unreleased --version X.Y.Z`".to_string()
+            "this repository has no release tags yet; use `--unreleased --version X.Y.Z`"
+                .to_string()
         } else if near.is_empty() {
             format!(
                 "release tags here: {}{}",
-                names.iter().rev().take(5).copied().collect::<Vec<_>>().join(", "),
+                names
+                    .iter()
+                    .rev()
+                    .take(5)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if names.len() > 5 { ", ..." } else { "" }
             )
         } else {
             format!("nearest release tags: {}", near.join(", "))
         };
-        Err(Error::usage(format!("tag `{wanted}` is not a release tag in this repository"), help))
+        Err(Error::usage(
+            format!("tag `{wanted}` is not a release tag in this repository"),
+            help,
+        ))
     }
 
     /// The unreleased commits: reachable from HEAD and not from the newest tag.
@@ -240,7 +254,9 @@ impl Sources {
         let previous = self.tags.last().cloned();
         let version = match version {
             Some(v) => {
-                let v = v.strip_prefix(self.config.tags.prefix.as_str()).unwrap_or(&v);
+                let v = v
+                    .strip_prefix(self.config.tags.prefix.as_str())
+                    .unwrap_or(&v);
                 semver::Version::parse(v).map_err(|e| {
                     Error::usage(
                         format!("`{v}` is not a semantic version: {e}"),
@@ -253,15 +269,26 @@ impl Sources {
         if let Some(p) = &previous {
             if version <= p.version {
                 return Err(Error::usage(
-                    format!("version {version} is not newer than the last release {}", p.version),
-                    format!("use a version after {}: `relnotes next` suggests one", p.version),
+                    format!(
+                        "version {version} is not newer than the last release {}",
+                        p.version
+                    ),
+                    format!(
+                        "use a version after {}: `relnotes next` suggests one",
+                        p.version
+                    ),
                 ));
             }
         }
         Ok(Job {
             version,
             tag: None,
-            previous_stable: self.tags.iter().rev().find(|t| t.version.pre.is_empty()).cloned(),
+            previous_stable: self
+                .tags
+                .iter()
+                .rev()
+                .find(|t| t.version.pre.is_empty())
+                .cloned(),
             previous,
             commits,
             change_dir: "unreleased".into(),
@@ -290,7 +317,12 @@ impl Sources {
             .filter(|c| !self.skipped(c))
             .map(commit_info)
             .collect();
-        let files = self.inputs.changes.get("unreleased").map(Vec::as_slice).unwrap_or(&[]);
+        let files = self
+            .inputs
+            .changes
+            .get("unreleased")
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let changes = self.changes(files, &infos, None, &[]);
         let (required, why) = required_bump(&changes, previous.map(|p| &p.version));
         let base = previous
@@ -360,14 +392,12 @@ impl Sources {
                     .any(|id| id.len() >= 7 && c.id.starts_with(&id.to_ascii_lowercase()));
         }
 
-        let date = meta
-            .date
-            .map(|d| d.to_string())
-            .or_else(|| job.tag.as_ref().map(|t| local_time(t.time, t.offset_minutes).date().to_string()));
-        let time = job
-            .tag
-            .as_ref()
-            .map(|t| rfc3339(t.time, t.offset_minutes));
+        let date = meta.date.map(|d| d.to_string()).or_else(|| {
+            job.tag
+                .as_ref()
+                .map(|t| local_time(t.time, t.offset_minutes).date().to_string())
+        });
+        let time = job.tag.as_ref().map(|t| rfc3339(t.time, t.offset_minutes));
         let mut changes = self.changes(files, &commits, date.as_deref(), &meta.highlights);
         for f in files {
             for s in f.front.segments.iter().flatten() {
@@ -390,13 +420,16 @@ impl Sources {
             }
         }
 
-        let (known_issues, fixed_issues) = known_issues_for(&job.version, &self.inputs.known_issues, self);
+        let (known_issues, fixed_issues) =
+            known_issues_for(&job.version, &self.inputs.known_issues, self);
 
         let prev_version = job.previous.as_ref().map(|p| &p.version);
         let (required, _) = required_bump(&changes, prev_version);
         let bump = bump_between(prev_version, &job.version);
         let promotes = prev_version.is_some_and(|p| {
-            !p.pre.is_empty() && (p.major, p.minor, p.patch) == (job.version.major, job.version.minor, job.version.patch)
+            !p.pre.is_empty()
+                && (p.major, p.minor, p.patch)
+                    == (job.version.major, job.version.minor, job.version.patch)
         });
         let kind = ReleaseKind {
             bump: bump.to_string(),
@@ -471,7 +504,10 @@ impl Sources {
                 .iter()
                 .filter(|c| {
                     c.prs.iter().any(|p| fr.prs.contains(p))
-                        || fr.commits.iter().any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()))
+                        || fr
+                            .commits
+                            .iter()
+                            .any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()))
                 })
                 .flat_map(|c| std::iter::once(c.author.clone()).chain(c.co_authors.iter().cloned()))
                 .fold(Vec::new(), |mut v, a| {
@@ -496,9 +532,16 @@ impl Sources {
                 path: Some(f.path.to_string_lossy().into_owned()),
                 kind: fr.kind.as_str().to_string(),
                 breaking: fr.breaking,
-                audiences: fr.audiences.clone().unwrap_or_else(|| Audience::ALL.to_vec()),
+                audiences: fr
+                    .audiences
+                    .clone()
+                    .unwrap_or_else(|| Audience::ALL.to_vec()),
                 segments: fr.segments.clone().unwrap_or_default(),
-                title: if title.is_empty() { f.id.clone() } else { title },
+                title: if title.is_empty() {
+                    f.id.clone()
+                } else {
+                    title
+                },
                 text: f.body.clone(),
                 upgrade: fr.upgrade.clone().filter(|s| !s.trim().is_empty()),
                 support: fr.support.clone().filter(|s| !s.trim().is_empty()),
@@ -572,7 +615,10 @@ impl Sources {
         // commits their history order.
         out.sort_by_key(|c| {
             (
-                highlights.iter().position(|h| *h == c.id).unwrap_or(usize::MAX),
+                highlights
+                    .iter()
+                    .position(|h| *h == c.id)
+                    .unwrap_or(usize::MAX),
                 kind_rank(&c.kind),
                 c.origin == Origin::Commit,
             )
@@ -600,7 +646,13 @@ struct Job {
 
 /// Evaluates readiness for an assembled release. `build` stores the
 /// pre-release evaluation in the model; `check` calls this with its stage.
-pub fn evaluate(release: &Release, config: &Config, versions: &[String], stage: Stage, strict: bool) -> Readiness {
+pub fn evaluate(
+    release: &Release,
+    config: &Config,
+    versions: &[String],
+    stage: Stage,
+    strict: bool,
+) -> Readiness {
     let meta_file = release
         .metadata_file
         .clone()
@@ -624,27 +676,42 @@ pub fn evaluate(release: &Release, config: &Config, versions: &[String], stage: 
 }
 
 pub fn kind_rank(kind: &str) -> usize {
-    ["added", "changed", "deprecated", "removed", "fixed", "security"]
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(6)
+    [
+        "added",
+        "changed",
+        "deprecated",
+        "removed",
+        "fixed",
+        "security",
+    ]
+    .iter()
+    .position(|k| *k == kind)
+    .unwrap_or(6)
 }
 
 /// The bump the changes call for, and the ids of the changes that decide it.
-pub fn required_bump(changes: &[Change], previous: Option<&semver::Version>) -> (&'static str, Vec<String>) {
+pub fn required_bump(
+    changes: &[Change],
+    previous: Option<&semver::Version>,
+) -> (&'static str, Vec<String>) {
     let pre_1 = previous.is_some_and(|p| p.major == 0) || previous.is_none();
-    let breaking: Vec<String> = changes.iter().filter(|c| c.breaking).map(describe).collect();
+    let breaking: Vec<String> = changes
+        .iter()
+        .filter(|c| c.breaking)
+        .map(describe)
+        .collect();
     if !breaking.is_empty() {
         return (if pre_1 { "minor" } else { "major" }, breaking);
     }
-    let added: Vec<String> = changes.iter().filter(|c| c.kind == "added").map(describe).collect();
+    let added: Vec<String> = changes
+        .iter()
+        .filter(|c| c.kind == "added")
+        .map(describe)
+        .collect();
     if !added.is_empty() {
         return ("minor", added);
     }
-    (
-        "patch",
-        changes.iter().map(describe).collect(),
-    )
+    ("patch", changes.iter().map(describe).collect())
 }
 
 fn describe(c: &Change) -> String {
@@ -685,7 +752,8 @@ fn known_issues_for(
             affected.push(ki);
         }
     }
-    let order = |a: &KnownIssue, b: &KnownIssue| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id));
+    let order =
+        |a: &KnownIssue, b: &KnownIssue| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id));
     affected.sort_by(order);
     fixed.sort_by(order);
     (affected, fixed)
@@ -711,7 +779,11 @@ pub fn known_issue(f: &KnownIssueFile, sources: &Sources) -> KnownIssue {
             IssueStatus::Fixed => "fixed".into(),
         },
         segments: fr.segments.clone().unwrap_or_default(),
-        workaround: if no_workaround { None } else { w.map(str::to_string) },
+        workaround: if no_workaround {
+            None
+        } else {
+            w.map(str::to_string)
+        },
         no_workaround,
         text: f.body.clone(),
         path: sources.rel(&f.path),
@@ -773,7 +845,10 @@ fn release_tags(repo: &Repo, config: &Config) -> Result<Vec<ReleaseTag>> {
                 .captures(&t.name)
                 .and_then(|c| c.name("version"))
                 .map(|m| m.as_str().to_string()),
-            None => t.name.strip_prefix(config.tags.prefix.as_str()).map(str::to_string),
+            None => t
+                .name
+                .strip_prefix(config.tags.prefix.as_str())
+                .map(str::to_string),
         };
         let Some(v) = version.and_then(|v| semver::Version::parse(&v).ok()) else {
             continue;

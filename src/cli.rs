@@ -142,9 +142,7 @@ pub enum Command {
     /// Create `.relnotes/` with a commented configuration.
     Init,
     /// Print shell completions.
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff).
     Man,
 }

@@ -40,10 +40,21 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         verbose: cli.verbose,
     };
     match cli.command {
-        Command::Build { select, all, out, format } => {
+        Command::Build {
+            select,
+            all,
+            out,
+            format,
+        } => {
             let sources = Sources::load(&g.repo)?;
             let target = target(&select, all);
-            build(&g, &sources, &target, out.as_deref(), &formats(&format, &sources))?;
+            build(
+                &g,
+                &sources,
+                &target,
+                out.as_deref(),
+                &formats(&format, &sources),
+            )?;
             Ok(Outcome::Success)
         }
         Command::Context { select, all } => {
@@ -64,7 +75,12 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             print_stdout(&(json + "\n"))?;
             Ok(Outcome::Success)
         }
-        Command::Check { select, format, strict, stage } => {
+        Command::Check {
+            select,
+            format,
+            strict,
+            stage,
+        } => {
             let sources = Sources::load(&g.repo)?;
             let stage = match stage {
                 StageArg::PreRelease => Stage::PreRelease,
@@ -77,9 +93,15 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             let (v, why) = sources.next_version()?;
             let mut out = format!("{v}\n");
             if explain {
-                let prev = sources.tags.last().map(|t| t.name.as_str()).unwrap_or("the start of history");
+                let prev = sources
+                    .tags
+                    .last()
+                    .map(|t| t.name.as_str())
+                    .unwrap_or("the start of history");
                 if why.is_empty() {
-                    out.push_str(&format!("no changes since {prev}: the next version is a patch\n"));
+                    out.push_str(&format!(
+                        "no changes since {prev}: the next version is a patch\n"
+                    ));
                 } else {
                     out.push_str(&format!("decided by the changes since {prev}:\n"));
                     for w in why {
@@ -90,7 +112,15 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             print_stdout(&out)?;
             Ok(Outcome::Success)
         }
-        Command::New { kind, breaking, audience, segment, pr, message, id } => {
+        Command::New {
+            kind,
+            breaking,
+            audience,
+            segment,
+            pr,
+            message,
+            id,
+        } => {
             new_change(&g, kind, breaking, audience, segment, pr, message, id)?;
             Ok(Outcome::Success)
         }
@@ -178,7 +208,13 @@ pub struct ReleaseJson<'a> {
 
 /// Renders every page of every release in `target` and swaps them into the
 /// output directory. Returns the output directory.
-pub fn build(g: &Global, sources: &Sources, target: &Target, out: Option<&Path>, formats: &[Format]) -> Result<PathBuf> {
+pub fn build(
+    g: &Global,
+    sources: &Sources,
+    target: &Target,
+    out: Option<&Path>,
+    formats: &[Format],
+) -> Result<PathBuf> {
     if sources.tags.is_empty() && matches!(target, Target::All) {
         eprintln!("note: this repository has no release tags: everything is unreleased");
     }
@@ -204,12 +240,19 @@ pub fn build(g: &Global, sources: &Sources, target: &Target, out: Option<&Path>,
                 let cache = ReleaseCache::new(config, release, format);
                 for spec in &pages {
                     let text = renderer.render(project, config, release, &cache, spec, format)?;
-                    staging.write(&format!("{}/{}.{}", release.version, spec.path, format.ext()), text.as_bytes())?;
+                    staging.write(
+                        &format!("{}/{}.{}", release.version, spec.path, format.ext()),
+                        text.as_bytes(),
+                    )?;
                     n += 1;
                 }
             }
-            let json = serde_json::to_string_pretty(&ReleaseJson { project, release }).expect("the model serializes");
-            staging.write(&format!("{}/release.json", release.version), (json + "\n").as_bytes())?;
+            let json = serde_json::to_string_pretty(&ReleaseJson { project, release })
+                .expect("the model serializes");
+            staging.write(
+                &format!("{}/release.json", release.version),
+                (json + "\n").as_bytes(),
+            )?;
             Ok(n + 1)
         })
         .collect::<Result<_>>()?;
@@ -219,9 +262,17 @@ pub fn build(g: &Global, sources: &Sources, target: &Target, out: Option<&Path>,
         for r in &assembled.releases {
             g.say(format!(
                 "{} {}{}: {}",
-                if r.unreleased { "unreleased" } else { "release" },
+                if r.unreleased {
+                    "unreleased"
+                } else {
+                    "release"
+                },
                 r.version,
-                if r.readiness.ready { "" } else { " (not ready: `relnotes check` says why)" },
+                if r.readiness.ready {
+                    ""
+                } else {
+                    " (not ready: `relnotes check` says why)"
+                },
                 out.join(&r.version).display()
             ));
         }
@@ -247,7 +298,14 @@ struct CheckJson<'a> {
     readiness: &'a Readiness,
 }
 
-fn check(g: &Global, sources: &Sources, target: &Target, format: ReportFormat, stage: Stage, strict: bool) -> Result<Outcome> {
+fn check(
+    g: &Global,
+    sources: &Sources,
+    target: &Target,
+    format: ReportFormat,
+    stage: Stage,
+    strict: bool,
+) -> Result<Outcome> {
     let a = sources.assemble(target)?;
     let release = &a.releases[0];
     let r = assemble::evaluate(release, &sources.config, &sources.versions(), stage, strict);
@@ -269,7 +327,11 @@ fn check(g: &Global, sources: &Sources, target: &Target, format: ReportFormat, s
             }
         }
     }
-    Ok(if r.ready { Outcome::Success } else { Outcome::NotReady })
+    Ok(if r.ready {
+        Outcome::Success
+    } else {
+        Outcome::NotReady
+    })
 }
 
 /// The text report of `relnotes check`, grouped by role.
@@ -324,20 +386,38 @@ fn new_change(
     let root = repo_root(&g.repo)?;
     let interactive = std::io::stdin().is_terminal() && kind.is_none() && message.is_none();
     let (kind, breaking, message) = if interactive {
-        let kind = ask("Kind (added, changed, deprecated, removed, fixed, security)", "added")?;
+        let kind = ask(
+            "Kind (added, changed, deprecated, removed, fixed, security)",
+            "added",
+        )?;
         if crate::inputs::ChangeType::parse(&kind).is_none() {
-            return Err(Error::usage(format!("`{kind}` is not a change kind"), "use added, changed, deprecated, removed, fixed or security"));
+            return Err(Error::usage(
+                format!("`{kind}` is not a change kind"),
+                "use added, changed, deprecated, removed, fixed or security",
+            ));
         }
-        let breaking = ask("Breaking change? (y/N)", "n")?.to_ascii_lowercase().starts_with('y');
+        let breaking = ask("Breaking change? (y/N)", "n")?
+            .to_ascii_lowercase()
+            .starts_with('y');
         let message = ask("What changes for customers (one sentence)", "")?;
         (kind, breaking, message)
     } else {
-        let kind = kind.ok_or_else(|| Error::usage("no change kind given", "pass --type added (or changed, deprecated, removed, fixed, security)"))?;
-        let message = message.ok_or_else(|| Error::usage("no text given", "pass -m \"What changes for customers\""))?;
+        let kind = kind.ok_or_else(|| {
+            Error::usage(
+                "no change kind given",
+                "pass --type added (or changed, deprecated, removed, fixed, security)",
+            )
+        })?;
+        let message = message.ok_or_else(|| {
+            Error::usage("no text given", "pass -m \"What changes for customers\"")
+        })?;
         (kind, breaking, message)
     };
     if message.trim().is_empty() {
-        return Err(Error::usage("the change text is empty", "pass -m \"What changes for customers\""));
+        return Err(Error::usage(
+            "the change text is empty",
+            "pass -m \"What changes for customers\"",
+        ));
     }
     let dir = root.join(".relnotes/changes/unreleased");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
@@ -359,7 +439,10 @@ fn new_change(
         front.push_str(&format!("segments: [{}]\n", segment.join(", ")));
     }
     if !pr.is_empty() {
-        front.push_str(&format!("prs: [{}]\n", pr.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")));
+        front.push_str(&format!(
+            "prs: [{}]\n",
+            pr.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+        ));
     }
     front.push_str("# support: |\n#   What support should know: symptoms, how to verify, where to look in logs.\n");
     front.push_str("# internal: |\n#   Notes for stakeholders only.\n---\n");
@@ -374,12 +457,25 @@ fn new_change(
 }
 
 fn ask(question: &str, default: &str) -> Result<String> {
-    print!("{question}{}: ", if default.is_empty() { String::new() } else { format!(" [{default}]") });
+    print!(
+        "{question}{}: ",
+        if default.is_empty() {
+            String::new()
+        } else {
+            format!(" [{default}]")
+        }
+    );
     std::io::stdout().flush().ok();
     let mut line = String::new();
-    std::io::stdin().read_line(&mut line).map_err(|e| Error::io("reading", "stdin", e))?;
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("reading", "stdin", e))?;
     let t = line.trim();
-    Ok(if t.is_empty() { default.to_string() } else { t.to_string() })
+    Ok(if t.is_empty() {
+        default.to_string()
+    } else {
+        t.to_string()
+    })
 }
 
 fn slug(s: &str) -> String {
@@ -389,7 +485,11 @@ fn slug(s: &str) -> String {
         .take(6)
         .map(|w| w.to_lowercase())
         .collect();
-    if words.is_empty() { "change".into() } else { words.join("-") }
+    if words.is_empty() {
+        "change".into()
+    } else {
+        words.join("-")
+    }
 }
 
 fn repo_root(path: &Path) -> Result<PathBuf> {
@@ -463,10 +563,19 @@ incident:
 fn start_release(g: &Global, version: &str) -> Result<()> {
     let root = repo_root(&g.repo)?;
     let v = version.trim_start_matches('v');
-    let parsed = semver::Version::parse(v)
-        .map_err(|e| Error::usage(format!("`{version}` is not a semantic version: {e}"), "give a version like 1.4.0"))?;
+    let parsed = semver::Version::parse(v).map_err(|e| {
+        Error::usage(
+            format!("`{version}` is not a semantic version: {e}"),
+            "give a version like 1.4.0",
+        )
+    })?;
     let sources = Sources::load(&g.repo)?;
-    let previous = sources.tags.iter().rev().find(|t| t.version < parsed && t.version.pre.is_empty()).map(|t| t.version.to_string());
+    let previous = sources
+        .tags
+        .iter()
+        .rev()
+        .find(|t| t.version < parsed && t.version.pre.is_empty())
+        .map(|t| t.version.to_string());
     let dir = root.join(".relnotes");
     let from = dir.join("changes/unreleased");
     let to = dir.join("changes").join(v);
@@ -481,7 +590,11 @@ fn start_release(g: &Global, version: &str) -> Result<()> {
         for f in &files {
             let target = to.join(f.file_name().expect("a file"));
             if target.exists() {
-                return Err(Error::invalid(&target, "a change file of this name is already in the release", "rename one of the two change files, then run again"));
+                return Err(Error::invalid(
+                    &target,
+                    "a change file of this name is already in the release",
+                    "rename one of the two change files, then run again",
+                ));
             }
         }
         if !files.is_empty() {
@@ -493,13 +606,19 @@ fn start_release(g: &Global, version: &str) -> Result<()> {
             moved.push(target);
         }
     }
-    g.say(format!("moved {} change file(s) into {}", moved.len(), to.display()));
+    g.say(format!(
+        "moved {} change file(s) into {}",
+        moved.len(),
+        to.display()
+    ));
     let meta = dir.join("releases").join(format!("{v}.yaml"));
     if meta.exists() {
         g.say(format!("kept the existing {}", meta.display()));
     } else {
-        std::fs::create_dir_all(meta.parent().expect("has parent")).map_err(|e| Error::io("creating", &meta, e))?;
-        std::fs::write(&meta, release_skeleton(v, previous.as_deref())).map_err(|e| Error::io("writing", &meta, e))?;
+        std::fs::create_dir_all(meta.parent().expect("has parent"))
+            .map_err(|e| Error::io("creating", &meta, e))?;
+        std::fs::write(&meta, release_skeleton(v, previous.as_deref()))
+            .map_err(|e| Error::io("writing", &meta, e))?;
         g.say(format!("wrote {}", meta.display()));
     }
     Ok(())
@@ -514,7 +633,10 @@ fn eject(g: &Global, dir: Option<PathBuf>, force: bool) -> Result<()> {
     for (name, text) in render::BUILTIN {
         let path = dir.join(name);
         if path.exists() && !force {
-            g.say(format!("kept {} (use --force to overwrite)", path.display()));
+            g.say(format!(
+                "kept {} (use --force to overwrite)",
+                path.display()
+            ));
             continue;
         }
         std::fs::write(&path, text).map_err(|e| Error::io("writing", &path, e))?;

@@ -16,27 +16,18 @@ pub struct Config {
     pub project: Project,
     pub links: Links,
     pub tags: Tags,
-    /// Customer segments: id -> display name, in the order written.
+    /// Customer segments: id -> display name (pages are made in id order).
     pub segments: BTreeMap<String, String>,
     pub signoffs: Signoffs,
     pub commits: Commits,
     pub output: Output,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Project {
     pub name: String,
     pub url: Option<String>,
-}
-
-impl Default for Project {
-    fn default() -> Self {
-        Project {
-            name: String::new(),
-            url: None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]

@@ -48,7 +48,10 @@ pub fn parse(message: &str) -> Parsed {
             out.kind = Some(c.type_().as_str().to_ascii_lowercase());
             out.scope = c.scope().map(|s| s.as_str().to_string());
             out.description = strip_pr_suffix(c.description());
-            out.body = c.body().map(|b| b.trim().to_string()).filter(|b| !b.is_empty());
+            out.body = c
+                .body()
+                .map(|b| b.trim().to_string())
+                .filter(|b| !b.is_empty());
             out.breaking = c.breaking();
             for f in c.footers() {
                 let key = f.token().as_str().to_string();
@@ -144,7 +147,10 @@ mod tests {
     fn bang_without_footer_uses_description() {
         let p = parse("fix!: stop accepting empty names");
         assert!(p.breaking);
-        assert_eq!(p.breaking_note.as_deref(), Some("stop accepting empty names"));
+        assert_eq!(
+            p.breaking_note.as_deref(),
+            Some("stop accepting empty names")
+        );
     }
 
     #[test]

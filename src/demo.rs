@@ -14,35 +14,107 @@ pub const HISTORY: &str = include_str!("../fixtures/octoacme/history.yaml");
 
 /// The sample's `.relnotes/` files, by path below `.relnotes/`.
 pub const FILES: &[(&str, &str)] = &[
-    ("changes/1.0.0/invoices.md", include_str!("../fixtures/octoacme/relnotes/changes/1.0.0/invoices.md")),
-    ("changes/1.1.0/bulk-export.md", include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/bulk-export.md")),
-    ("changes/1.1.0/faster-billing.md", include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/faster-billing.md")),
-    ("changes/1.1.0/safari-sessions.md", include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/safari-sessions.md")),
-    ("changes/1.1.1/export-timeouts.md", include_str!("../fixtures/octoacme/relnotes/changes/1.1.1/export-timeouts.md")),
-    ("changes/1.2.0/credit-note-rounding.md", include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/credit-note-rounding.md")),
-    ("changes/1.2.0/dark-mode.md", include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/dark-mode.md")),
-    ("changes/1.2.0/webhooks.md", include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/webhooks.md")),
-    ("changes/2.0.0/billing-totals.md", include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/billing-totals.md")),
-    ("changes/2.0.0/export-formats.md", include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/export-formats.md")),
-    ("changes/2.0.0/remove-v1-api.md", include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/remove-v1-api.md")),
-    ("changes/2.0.0/tls-upgrade.md", include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/tls-upgrade.md")),
-    ("changes/unreleased/invoice-search.md", include_str!("../fixtures/octoacme/relnotes/changes/unreleased/invoice-search.md")),
-    ("changes/unreleased/xlsx-columns.md", include_str!("../fixtures/octoacme/relnotes/changes/unreleased/xlsx-columns.md")),
-    ("config.yaml", include_str!("../fixtures/octoacme/relnotes/config.yaml")),
-    ("known-issues/KI-10.md", include_str!("../fixtures/octoacme/relnotes/known-issues/KI-10.md")),
-    ("known-issues/KI-7.md", include_str!("../fixtures/octoacme/relnotes/known-issues/KI-7.md")),
-    ("known-issues/KI-8.md", include_str!("../fixtures/octoacme/relnotes/known-issues/KI-8.md")),
-    ("known-issues/KI-9.md", include_str!("../fixtures/octoacme/relnotes/known-issues/KI-9.md")),
-    ("releases/1.0.0.yaml", include_str!("../fixtures/octoacme/relnotes/releases/1.0.0.yaml")),
-    ("releases/1.1.0.yaml", include_str!("../fixtures/octoacme/relnotes/releases/1.1.0.yaml")),
-    ("releases/1.2.0.yaml", include_str!("../fixtures/octoacme/relnotes/releases/1.2.0.yaml")),
-    ("releases/2.0.0.yaml", include_str!("../fixtures/octoacme/relnotes/releases/2.0.0.yaml")),
+    (
+        "changes/1.0.0/invoices.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.0.0/invoices.md"),
+    ),
+    (
+        "changes/1.1.0/bulk-export.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/bulk-export.md"),
+    ),
+    (
+        "changes/1.1.0/faster-billing.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/faster-billing.md"),
+    ),
+    (
+        "changes/1.1.0/safari-sessions.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/safari-sessions.md"),
+    ),
+    (
+        "changes/1.1.1/export-timeouts.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.1.1/export-timeouts.md"),
+    ),
+    (
+        "changes/1.2.0/credit-note-rounding.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/credit-note-rounding.md"),
+    ),
+    (
+        "changes/1.2.0/dark-mode.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/dark-mode.md"),
+    ),
+    (
+        "changes/1.2.0/webhooks.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/webhooks.md"),
+    ),
+    (
+        "changes/2.0.0/billing-totals.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/billing-totals.md"),
+    ),
+    (
+        "changes/2.0.0/export-formats.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/export-formats.md"),
+    ),
+    (
+        "changes/2.0.0/remove-v1-api.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/remove-v1-api.md"),
+    ),
+    (
+        "changes/2.0.0/tls-upgrade.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/tls-upgrade.md"),
+    ),
+    (
+        "changes/unreleased/invoice-search.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/unreleased/invoice-search.md"),
+    ),
+    (
+        "changes/unreleased/xlsx-columns.md",
+        include_str!("../fixtures/octoacme/relnotes/changes/unreleased/xlsx-columns.md"),
+    ),
+    (
+        "config.yaml",
+        include_str!("../fixtures/octoacme/relnotes/config.yaml"),
+    ),
+    (
+        "known-issues/KI-10.md",
+        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-10.md"),
+    ),
+    (
+        "known-issues/KI-7.md",
+        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-7.md"),
+    ),
+    (
+        "known-issues/KI-8.md",
+        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-8.md"),
+    ),
+    (
+        "known-issues/KI-9.md",
+        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-9.md"),
+    ),
+    (
+        "releases/1.0.0.yaml",
+        include_str!("../fixtures/octoacme/relnotes/releases/1.0.0.yaml"),
+    ),
+    (
+        "releases/1.1.0.yaml",
+        include_str!("../fixtures/octoacme/relnotes/releases/1.1.0.yaml"),
+    ),
+    (
+        "releases/1.2.0.yaml",
+        include_str!("../fixtures/octoacme/relnotes/releases/1.2.0.yaml"),
+    ),
+    (
+        "releases/2.0.0.yaml",
+        include_str!("../fixtures/octoacme/relnotes/releases/2.0.0.yaml"),
+    ),
 ];
 
 /// Writes the sample project (history and `.relnotes/`) into `dir`.
 pub fn write_sample(dir: &std::path::Path) -> Result<()> {
-    let spec: crate::git::HistorySpec =
-        crate::yaml::parse(std::path::Path::new("fixtures/octoacme/history.yaml"), HISTORY, 1)?;
+    let spec: crate::git::HistorySpec = crate::yaml::parse(
+        std::path::Path::new("fixtures/octoacme/history.yaml"),
+        HISTORY,
+        1,
+    )?;
     crate::git::write_history(dir, &spec)?;
     for (rel, text) in FILES {
         let path = dir.join(".relnotes").join(rel);
@@ -57,7 +129,11 @@ pub fn write_sample(dir: &std::path::Path) -> Result<()> {
 pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
     let dir = match dir {
         Some(d) => {
-            if d.exists() && std::fs::read_dir(&d).map(|mut r| r.next().is_some()).unwrap_or(false) {
+            if d.exists()
+                && std::fs::read_dir(&d)
+                    .map(|mut r| r.next().is_some())
+                    .unwrap_or(false)
+            {
                 return Err(Error::usage(
                     format!("{} is not empty", d.display()),
                     "give a new or empty directory to --dir, or leave it out to use a temporary one",
@@ -73,15 +149,35 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
             .keep(),
     };
     write_sample(&dir)?;
-    g.say(format!("OctoAcme sample project written to {}", dir.display()));
+    g.say(format!(
+        "OctoAcme sample project written to {}",
+        dir.display()
+    ));
     let sources = Sources::load(&dir)?;
-    let out = build(g, &sources, &Target::All, Some(&dir.join("dist")), &[Format::Md, Format::Html])?;
-    let latest = sources.tags.last().map(|t| t.version.to_string()).unwrap_or_default();
+    let out = build(
+        g,
+        &sources,
+        &Target::All,
+        Some(&dir.join("dist")),
+        &[Format::Md, Format::Html],
+    )?;
+    let latest = sources
+        .tags
+        .last()
+        .map(|t| t.version.to_string())
+        .unwrap_or_default();
     let a = sources.assemble(&Target::Latest)?;
     let r = &a.releases[0];
     g.say(String::new());
     g.say(format!("Open these for the newest release ({latest}):"));
-    for page in ["customer/index.html", "customer/enterprise.html", "customer/beta.html", "support.html", "stakeholders.html", "readiness.html"] {
+    for page in [
+        "customer/index.html",
+        "customer/enterprise.html",
+        "customer/beta.html",
+        "support.html",
+        "stakeholders.html",
+        "readiness.html",
+    ] {
         g.say(format!("  {}", out.join(&latest).join(page).display()));
     }
     g.say(String::new());

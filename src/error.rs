@@ -87,7 +87,11 @@ impl Error {
         }
     }
 
-    pub fn invalid(path: impl Into<PathBuf>, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub fn invalid(
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
         Error::Invalid {
             path: path.into(),
             message: message.into(),
@@ -105,7 +109,11 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// Up to `n` candidates ordered by similarity to `word`, most similar first.
-pub fn nearest_n<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn nearest_n<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

@@ -46,7 +46,11 @@ impl Repo {
     /// Opens the repository containing `path`.
     pub fn open(path: &Path) -> Result<Repo> {
         let repo = git2::Repository::discover(path).map_err(|e| Error::Git {
-            message: format!("{} is not inside a git repository ({})", path.display(), e.message()),
+            message: format!(
+                "{} is not inside a git repository ({})",
+                path.display(),
+                e.message()
+            ),
             help: "run relnotes inside a git repository, or pass --repo PATH".into(),
         })?;
         Ok(Repo { repo })
@@ -144,7 +148,11 @@ impl Repo {
 
 fn decode(c: &git2::Commit<'_>) -> Commit {
     let raw = c.message_raw_bytes();
-    let encoding = c.message_encoding().ok().flatten().map(|e| e.to_ascii_lowercase());
+    let encoding = c
+        .message_encoding()
+        .ok()
+        .flatten()
+        .map(|e| e.to_ascii_lowercase());
     let (mut message, lossy) = match std::str::from_utf8(raw) {
         Ok(s) => (s.to_string(), false),
         Err(_) => match encoding.as_deref() {
@@ -259,7 +267,10 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
         // One small file whose content changes with each commit, so that
         // every commit has its own tree, as in a real history.
         let blob = odb
-            .write(git2::ObjectType::Blob, format!("change {counter}\n").as_bytes())
+            .write(
+                git2::ObjectType::Blob,
+                format!("change {counter}\n").as_bytes(),
+            )
             .map_err(fail)?;
         let mut tb = repo.treebuilder(None).map_err(fail)?;
         tb.insert("CHANGES.txt", blob, 0o100644).map_err(fail)?;
@@ -303,7 +314,9 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
             heads.insert(current.clone(), id);
         } else if let Some(msg) = &step.commit {
             let bytes: Vec<u8> = if step.latin1 {
-                msg.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+                msg.chars()
+                    .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                    .collect()
             } else {
                 msg.as_bytes().to_vec()
             };

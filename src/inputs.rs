@@ -190,9 +190,13 @@ impl Check {
             Check::Text(t) => {
                 let t = t.trim().to_ascii_lowercase();
                 match t.as_str() {
-                    "" | "pending" | "todo" | "planned" | "in progress" | "scheduled" => Answer::Pending,
+                    "" | "pending" | "todo" | "planned" | "in progress" | "scheduled" => {
+                        Answer::Pending
+                    }
                     "no" | "false" | "failed" | "rejected" | "fail" => Answer::No,
-                    "not applicable" | "n/a" | "na" | "not needed" | "none" => Answer::NotApplicable,
+                    "not applicable" | "n/a" | "na" | "not needed" | "none" => {
+                        Answer::NotApplicable
+                    }
                     _ => Answer::Yes,
                 }
             }
@@ -507,13 +511,19 @@ impl Inputs {
                     "move it into .relnotes/changes/unreleased/ (or changes/<version>/)",
                 ));
             }
-            inputs.changes.entry(group).or_default().push(read_change(&path)?);
+            inputs
+                .changes
+                .entry(group)
+                .or_default()
+                .push(read_change(&path)?);
         }
         for path in files_with_ext(&dir.join("releases"), "yaml", 1)? {
             let text = read(&path)?;
             let meta: ReleaseMeta = yaml::parse(&path, &text, 1)?;
             let version = stem(&path);
-            inputs.releases.insert(version, ReleaseMetaFile { path, meta });
+            inputs
+                .releases
+                .insert(version, ReleaseMetaFile { path, meta });
         }
         for path in files_with_ext(&dir.join("known-issues"), "md", 1)? {
             let text = read(&path)?;
@@ -530,7 +540,11 @@ impl Inputs {
             if let Some(prev) = seen.insert(ki.front.id.clone(), ki.path.clone()) {
                 return Err(Error::invalid(
                     &ki.path,
-                    format!("known issue id `{}` is also used by {}", ki.front.id, prev.display()),
+                    format!(
+                        "known issue id `{}` is also used by {}",
+                        ki.front.id,
+                        prev.display()
+                    ),
                     "give every known issue its own id: it is the address of its page",
                 ));
             }

@@ -11,7 +11,9 @@ fn main() -> ExitCode {
     match relnotes::run(cli) {
         Ok(relnotes::Outcome::Success) => ExitCode::SUCCESS,
         Ok(relnotes::Outcome::NotReady) => ExitCode::from(1),
-        Err(relnotes::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+        Err(relnotes::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
             // `relnotes context | head` is not an error.
             ExitCode::SUCCESS
         }

@@ -29,7 +29,8 @@ fn is_plain(s: &str) -> bool {
         && !t.starts_with(['-', '+', '='])
         && !t.as_bytes()[0].is_ascii_digit()
         && !t.contains("  ")
-        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b" .,:;()'\"/?%@".contains(&b))
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" .,:;()'\"/?%@".contains(&b))
 }
 
 /// Renders Markdown to sanitized HTML (block level).
@@ -57,18 +58,27 @@ pub fn to_inline_html(markdown: &str) -> String {
 /// and mailto links and relative links. `javascript:` and every other scheme
 /// give `None` (the label is then shown without a link).
 pub fn safe_url(url: &str) -> Option<String> {
-    let cleaned: String = url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
     let lower = cleaned.to_ascii_lowercase();
     let scheme_end = lower.find(':');
     let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
-    let allowed = ["http:", "https:", "mailto:"].iter().any(|s| lower.starts_with(s))
+    let allowed = ["http:", "https:", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
         || scheme_end.is_none_or(|i| i > path_start);
     (allowed && !cleaned.is_empty()).then_some(cleaned)
 }
 
 /// The first line of a Markdown text, as plain text: used as a title.
 pub fn first_line(markdown: &str) -> &str {
-    markdown.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    markdown
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -87,8 +97,14 @@ mod tests {
 
     #[test]
     fn only_web_links_are_safe_urls() {
-        assert_eq!(safe_url("https://x.example/a").as_deref(), Some("https://x.example/a"));
-        assert_eq!(safe_url("../1.0.0/support.html").as_deref(), Some("../1.0.0/support.html"));
+        assert_eq!(
+            safe_url("https://x.example/a").as_deref(),
+            Some("https://x.example/a")
+        );
+        assert_eq!(
+            safe_url("../1.0.0/support.html").as_deref(),
+            Some("../1.0.0/support.html")
+        );
         assert_eq!(safe_url("javascript:alert(1)"), None);
         assert_eq!(safe_url(" JaVa\tScRiPt:alert(1)"), None);
         assert_eq!(safe_url("data:text/html,x"), None);
@@ -97,13 +113,20 @@ mod tests {
     #[test]
     fn ordinary_markdown_survives() {
         let html = to_html("**Billing > Export** and [docs](https://x.example)");
-        assert!(html.contains("<strong>Billing &gt; Export</strong>"), "{html}");
+        assert!(
+            html.contains("<strong>Billing &gt; Export</strong>"),
+            "{html}"
+        );
         assert!(html.contains("href=\"https://x.example\""), "{html}");
     }
 
     #[test]
     fn plain_fast_path_matches_the_parser() {
-        for s in ["add bulk export", "fix: crash (on save), again?", "it's \"quoted\" 50% @home/x"] {
+        for s in [
+            "add bulk export",
+            "fix: crash (on save), again?",
+            "it's \"quoted\" 50% @home/x",
+        ] {
             assert!(is_plain(s), "{s}");
             let mut raw = String::new();
             html::push_html(&mut raw, Parser::new_ext(s, options()));

@@ -150,7 +150,8 @@ impl Change {
     pub fn is_for_customers_in(&self, segment: Option<&str>) -> bool {
         self.is_for(Audience::Customer)
             && !self.held
-            && (self.segments.is_empty() || segment.is_some_and(|s| self.segments.iter().any(|x| x == s)))
+            && (self.segments.is_empty()
+                || segment.is_some_and(|s| self.segments.iter().any(|x| x == s)))
     }
 }
 

@@ -66,7 +66,8 @@ impl Staging {
                     .map_err(|e| Error::io("moving aside", &target, e))?;
             }
             let staged = self.dir.path().join(name);
-            std::fs::rename(&staged, &target).map_err(|e| Error::io("moving into place", &target, e))?;
+            std::fs::rename(&staged, &target)
+                .map_err(|e| Error::io("moving into place", &target, e))?;
         }
         // Dropping the TempDir removes what was replaced.
         Ok(names)

@@ -217,7 +217,10 @@ impl Eval<'_> {
     }
 
     fn hint(&self, field: &str, example: &str) -> Option<String> {
-        Some(format!("{}: set `{field}` (for example `{example}`)", self.f.meta_file))
+        Some(format!(
+            "{}: set `{field}` (for example `{example}`)",
+            self.f.meta_file
+        ))
     }
 
     /// An item answered by one [`Check`] field of the metadata.
@@ -276,14 +279,46 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
 
     // ------------------------------------------------ pre-release requirements
     let r = &m.requirements;
-    e.check("requirements.acceptance_criteria", PRE, "Product", "Acceptance criteria met", pre,
-        r.acceptance_criteria.as_ref(), "requirements.acceptance_criteria", "acceptance_criteria: true");
-    e.check("requirements.prs_merged", PRE, "Release manager", "All pull requests merged", pre,
-        r.prs_merged.as_ref(), "requirements.prs_merged", "prs_merged: true");
-    e.check("requirements.ci", PRE, "QA", "CI passed", pre, r.ci.as_ref(),
-        "requirements.ci", "ci: https://ci.example/run/123");
-    e.check("requirements.security_scan", PRE, "DevOps", "Security scan passed", pre,
-        r.security_scan.as_ref(), "requirements.security_scan", "security_scan: true");
+    e.check(
+        "requirements.acceptance_criteria",
+        PRE,
+        "Product",
+        "Acceptance criteria met",
+        pre,
+        r.acceptance_criteria.as_ref(),
+        "requirements.acceptance_criteria",
+        "acceptance_criteria: true",
+    );
+    e.check(
+        "requirements.prs_merged",
+        PRE,
+        "Release manager",
+        "All pull requests merged",
+        pre,
+        r.prs_merged.as_ref(),
+        "requirements.prs_merged",
+        "prs_merged: true",
+    );
+    e.check(
+        "requirements.ci",
+        PRE,
+        "QA",
+        "CI passed",
+        pre,
+        r.ci.as_ref(),
+        "requirements.ci",
+        "ci: https://ci.example/run/123",
+    );
+    e.check(
+        "requirements.security_scan",
+        PRE,
+        "DevOps",
+        "Security scan passed",
+        pre,
+        r.security_scan.as_ref(),
+        "requirements.security_scan",
+        "security_scan: true",
+    );
 
     let has_summary = m.summary.as_deref().is_some_and(|s| !s.trim().is_empty());
     let (st, reason) = match (has_summary, f.changes.len()) {
@@ -297,23 +332,59 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     } else {
         e.hint("summary", "summary: Bulk export for enterprise admins.")
     };
-    e.push("notes.drafted", PRE, "Release manager", "Release notes drafted", pre, st, reason, hint);
+    e.push(
+        "notes.drafted",
+        PRE,
+        "Release manager",
+        "Release notes drafted",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     let plan = m.rollback.plan.as_deref().filter(|p| !p.trim().is_empty());
     let (st, reason) = match plan {
         Some(p) => (Status::Met, crate::markdown::first_line(p).to_string()),
         None => (Status::NotMet, "no rollback or mitigation plan".into()),
     };
-    let hint = e.hint("rollback.plan", "plan: Redeploy 1.0.2 with the pipeline's rollback job.");
-    e.push("rollback.plan", PRE, "DevOps", "Rollback / mitigation plan documented (rollback procedure ready)", pre, st, reason, hint);
+    let hint = e.hint(
+        "rollback.plan",
+        "plan: Redeploy 1.0.2 with the pipeline's rollback job.",
+    );
+    e.push(
+        "rollback.plan",
+        PRE,
+        "DevOps",
+        "Rollback / mitigation plan documented (rollback procedure ready)",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     let (st, reason) = if m.smoke_tests.is_empty() {
         (Status::NotMet, "no smoke tests listed".to_string())
     } else {
-        (Status::Met, format!("{} smoke test(s) prepared", m.smoke_tests.len()))
+        (
+            Status::Met,
+            format!("{} smoke test(s) prepared", m.smoke_tests.len()),
+        )
     };
-    let hint = e.hint("smoke_tests", "- { name: Log in and open the dashboard, status: pending }");
-    e.push("smoke_tests.prepared", PRE, "QA", "Smoke tests prepared", pre, st, reason, hint);
+    let hint = e.hint(
+        "smoke_tests",
+        "- { name: Log in and open the dashboard, status: pending }",
+    );
+    e.push(
+        "smoke_tests.prepared",
+        PRE,
+        "QA",
+        "Smoke tests prepared",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     for role in &f.config.signoffs.required {
         let title = format!("Sign-off from {}", role_name(role));
@@ -325,13 +396,21 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
                     format!(
                         "rejected by {}{}",
                         s.by.as_deref().unwrap_or("unknown"),
-                        s.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+                        s.note
+                            .as_deref()
+                            .map(|n| format!(": {n}"))
+                            .unwrap_or_default()
                     ),
                 ),
-                SignoffStatus::Pending => (Status::NotMet, format!("sign-off from {role} is pending")),
+                SignoffStatus::Pending => {
+                    (Status::NotMet, format!("sign-off from {role} is pending"))
+                }
                 SignoffStatus::Approved => match (&s.by, &s.at) {
                     (Some(by), Some(at)) => (Status::Met, format!("approved by {by} on {at}")),
-                    _ => (Status::NotMet, "approved, but without who (`by`) and when (`at`)".into()),
+                    _ => (
+                        Status::NotMet,
+                        "approved, but without who (`by`) and when (`at`)".into(),
+                    ),
                 },
             },
         };
@@ -339,257 +418,738 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
             &format!("signoffs.{role}"),
             &format!("{role}: {{ by: Name, at: 2026-03-01, status: approved }}"),
         );
-        e.push(format!("signoff.{role}"), PRE, &role_name(role), title, pre, st, reason, hint);
+        e.push(
+            format!("signoff.{role}"),
+            PRE,
+            &role_name(role),
+            title,
+            pre,
+            st,
+            reason,
+            hint,
+        );
     }
     for (role, s) in &m.signoffs {
         if !f.config.signoffs.required.contains(role) && s.status == SignoffStatus::Rejected {
             let hint = e.hint(&format!("signoffs.{role}.status"), "status: approved");
-            e.push(format!("signoff.{role}"), PRE, &role_name(role),
-                format!("Sign-off from {}", role_name(role)), pre, Status::NotMet,
-                format!("rejected by {}", s.by.as_deref().unwrap_or("unknown")), hint);
+            e.push(
+                format!("signoff.{role}"),
+                PRE,
+                &role_name(role),
+                format!("Sign-off from {}", role_name(role)),
+                pre,
+                Status::NotMet,
+                format!("rejected by {}", s.by.as_deref().unwrap_or("unknown")),
+                hint,
+            );
         }
     }
 
-    e.check("support.trained", PRE, "Support", "Support team trained and ready", pre,
-        m.support.trained.as_ref(), "support.trained", "trained: true");
+    e.check(
+        "support.trained",
+        PRE,
+        "Support",
+        "Support team trained and ready",
+        pre,
+        m.support.trained.as_ref(),
+        "support.trained",
+        "trained: true",
+    );
 
     if customer_facing {
-        e.check("communication.plan_finalized", PRE, "Customer communication",
-            "Customer communication plan finalized", pre, m.communication.plan_finalized.as_ref(),
-            "communication.plan_finalized", "plan_finalized: true");
+        e.check(
+            "communication.plan_finalized",
+            PRE,
+            "Customer communication",
+            "Customer communication plan finalized",
+            pre,
+            m.communication.plan_finalized.as_ref(),
+            "communication.plan_finalized",
+            "plan_finalized: true",
+        );
     } else {
-        e.push("communication.plan_finalized", PRE, "Customer communication",
-            "Customer communication plan finalized", pre, Status::NotApplicable,
-            "no customer-facing changes", None);
+        e.push(
+            "communication.plan_finalized",
+            PRE,
+            "Customer communication",
+            "Customer communication plan finalized",
+            pre,
+            Status::NotApplicable,
+            "no customer-facing changes",
+            None,
+        );
     }
 
     // ------------------------------------------------ deployment checklist
     let d = &m.deployment;
     let (st, reason) = match &d.window {
-        None => (Status::NotApplicable, "the release does not ask for a deployment window".to_string()),
+        None => (
+            Status::NotApplicable,
+            "the release does not ask for a deployment window".to_string(),
+        ),
         Some(Window::Note(n)) if Check::Text(n.clone()).answer() == Answer::NotApplicable => {
             (Status::NotApplicable, format!("deployment.window: {n}"))
         }
-        Some(Window::Note(n)) => (Status::NotMet, format!("deployment.window `{n}` has no start and end")),
-        Some(Window::Range { start, end }) if end <= start => {
-            (Status::NotMet, format!("window ends ({end}) before it starts ({start})"))
-        }
+        Some(Window::Note(n)) => (
+            Status::NotMet,
+            format!("deployment.window `{n}` has no start and end"),
+        ),
+        Some(Window::Range { start, end }) if end <= start => (
+            Status::NotMet,
+            format!("window ends ({end}) before it starts ({start})"),
+        ),
         Some(Window::Range { start, end }) => (Status::Met, format!("{start} to {end}")),
     };
-    let hint = e.hint("deployment.window", "window: { start: 2026-03-02T13:00:00Z, end: 2026-03-02T14:00:00Z }");
-    e.push("deployment.window", DEPLOY, "Release manager", "Deployment window scheduled", pre, st, reason, hint);
+    let hint = e.hint(
+        "deployment.window",
+        "window: { start: 2026-03-02T13:00:00Z, end: 2026-03-02T14:00:00Z }",
+    );
+    e.push(
+        "deployment.window",
+        DEPLOY,
+        "Release manager",
+        "Deployment window scheduled",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
-    e.check("deployment.backup", DEPLOY, "DevOps", "Backup or snapshot taken (if applicable)", pre,
-        d.backup.as_ref(), "deployment.backup", "backup: snapshot db-2026-03-02");
+    e.check(
+        "deployment.backup",
+        DEPLOY,
+        "DevOps",
+        "Backup or snapshot taken (if applicable)",
+        pre,
+        d.backup.as_ref(),
+        "deployment.backup",
+        "backup: snapshot db-2026-03-02",
+    );
 
-    let staging_tests: Vec<_> = m.smoke_tests.iter().filter(|t| t.env == crate::inputs::Environment::Staging).collect();
-    let failed: Vec<&str> = staging_tests.iter().filter(|t| t.status != TestStatus::Passed).map(|t| t.name.as_str()).collect();
+    let staging_tests: Vec<_> = m
+        .smoke_tests
+        .iter()
+        .filter(|t| t.env == crate::inputs::Environment::Staging)
+        .collect();
+    let failed: Vec<&str> = staging_tests
+        .iter()
+        .filter(|t| t.status != TestStatus::Passed)
+        .map(|t| t.name.as_str())
+        .collect();
     let (st, reason) = match d.staging.as_ref().map(Check::answer) {
-        None => (Status::NotMet, "`deployment.staging` is not set".to_string()),
-        Some(Answer::Yes) if staging_tests.is_empty() => (Status::NotMet, "deployed to staging, but no smoke test results".to_string()),
-        Some(Answer::Yes) if !failed.is_empty() => (Status::NotMet, format!("smoke tests not passed in staging: {}", failed.join(", "))),
-        Some(Answer::Yes) => (Status::Met, format!("staging passed, {} smoke test(s) passed", staging_tests.len())),
-        Some(Answer::NotApplicable) => (Status::NotApplicable, "deployment.staging: not applicable".to_string()),
+        None => (
+            Status::NotMet,
+            "`deployment.staging` is not set".to_string(),
+        ),
+        Some(Answer::Yes) if staging_tests.is_empty() => (
+            Status::NotMet,
+            "deployed to staging, but no smoke test results".to_string(),
+        ),
+        Some(Answer::Yes) if !failed.is_empty() => (
+            Status::NotMet,
+            format!("smoke tests not passed in staging: {}", failed.join(", ")),
+        ),
+        Some(Answer::Yes) => (
+            Status::Met,
+            format!(
+                "staging passed, {} smoke test(s) passed",
+                staging_tests.len()
+            ),
+        ),
+        Some(Answer::NotApplicable) => (
+            Status::NotApplicable,
+            "deployment.staging: not applicable".to_string(),
+        ),
         Some(Answer::Pending) => (Status::NotMet, "staging deploy is pending".to_string()),
         Some(Answer::No) => (Status::NotMet, "staging deploy failed".to_string()),
     };
     let hint = e.hint("deployment.staging", "staging: passed");
-    e.push("deployment.staging", DEPLOY, "DevOps", "Staging deploy and smoke tests (infrastructure validated in staging)", pre, st, reason, hint);
+    e.push(
+        "deployment.staging",
+        DEPLOY,
+        "DevOps",
+        "Staging deploy and smoke tests (infrastructure validated in staging)",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
-    let (st, reason) = match (d.pipeline.as_deref(), d.production.as_ref().map(|p| (p.answer(), p))) {
+    let (st, reason) = match (
+        d.pipeline.as_deref(),
+        d.production.as_ref().map(|p| (p.answer(), p)),
+    ) {
         (None, _) => (Status::NotMet, "no deployment pipeline named".to_string()),
-        (Some(_), Some((Answer::Yes, p))) => (Status::Met, format!("deployed: {}", p.evidence().unwrap_or("yes"))),
-        (Some(p), Some((Answer::No, _))) => (Status::NotMet, format!("production deploy through {p} failed")),
-        (Some(p), _) => (Status::NotMet, format!("not deployed to production yet (pipeline {p})")),
+        (Some(_), Some((Answer::Yes, p))) => (
+            Status::Met,
+            format!("deployed: {}", p.evidence().unwrap_or("yes")),
+        ),
+        (Some(p), Some((Answer::No, _))) => (
+            Status::NotMet,
+            format!("production deploy through {p} failed"),
+        ),
+        (Some(p), _) => (
+            Status::NotMet,
+            format!("not deployed to production yet (pipeline {p})"),
+        ),
     };
     let hint = e.hint("deployment.production", "production: deployed");
-    e.push("deployment.production", DEPLOY, "DevOps", "Production deploy through the pipeline", post, st, reason, hint);
+    e.push(
+        "deployment.production",
+        DEPLOY,
+        "DevOps",
+        "Production deploy through the pipeline",
+        post,
+        st,
+        reason,
+        hint,
+    );
 
-    let pending: Vec<&str> = d.verifications.iter().filter(|v| v.status() != TestStatus::Passed).map(|v| v.name()).collect();
+    let pending: Vec<&str> = d
+        .verifications
+        .iter()
+        .filter(|v| v.status() != TestStatus::Passed)
+        .map(|v| v.name())
+        .collect();
     let (st, reason) = if d.verifications.is_empty() {
-        (Status::NotMet, "no post-deploy verifications listed".to_string())
+        (
+            Status::NotMet,
+            "no post-deploy verifications listed".to_string(),
+        )
     } else if pending.is_empty() {
-        (Status::Met, format!("{} verification(s) passed", d.verifications.len()))
+        (
+            Status::Met,
+            format!("{} verification(s) passed", d.verifications.len()),
+        )
     } else {
-        (Status::NotMet, format!("not passed yet: {}", pending.join(", ")))
+        (
+            Status::NotMet,
+            format!("not passed yet: {}", pending.join(", ")),
+        )
     };
-    let hint = e.hint("deployment.verifications", "- { name: Health checks green for 30 minutes, status: passed }");
-    e.push("deployment.verifications", DEPLOY, "DevOps", "Post-deploy verifications", post, st, reason, hint);
+    let hint = e.hint(
+        "deployment.verifications",
+        "- { name: Health checks green for 30 minutes, status: passed }",
+    );
+    e.push(
+        "deployment.verifications",
+        DEPLOY,
+        "DevOps",
+        "Post-deploy verifications",
+        post,
+        st,
+        reason,
+        hint,
+    );
 
-    e.check("communication.announcement_sent", DEPLOY, "Release manager",
-        "Announcement sent to stakeholders and support", post, m.communication.announcement_sent.as_ref(),
-        "communication.announcement_sent", "announcement_sent: true");
-    e.check("support.notified", DEPLOY, "Support", "Support notified with release notes and known issues",
-        post, m.support.notified.as_ref(), "support.notified", "notified: true");
+    e.check(
+        "communication.announcement_sent",
+        DEPLOY,
+        "Release manager",
+        "Announcement sent to stakeholders and support",
+        post,
+        m.communication.announcement_sent.as_ref(),
+        "communication.announcement_sent",
+        "announcement_sent: true",
+    );
+    e.check(
+        "support.notified",
+        DEPLOY,
+        "Support",
+        "Support notified with release notes and known issues",
+        post,
+        m.support.notified.as_ref(),
+        "support.notified",
+        "notified: true",
+    );
     if customer_facing {
-        e.check("communication.sent", DEPLOY, "Customer communication", "Customer communication sent",
-            post, m.communication.sent.as_ref(), "communication.sent", "sent: true");
+        e.check(
+            "communication.sent",
+            DEPLOY,
+            "Customer communication",
+            "Customer communication sent",
+            post,
+            m.communication.sent.as_ref(),
+            "communication.sent",
+            "sent: true",
+        );
     } else {
-        e.push("communication.sent", DEPLOY, "Customer communication", "Customer communication sent",
-            post, Status::NotApplicable, "no customer-facing changes", None);
+        e.push(
+            "communication.sent",
+            DEPLOY,
+            "Customer communication",
+            "Customer communication sent",
+            post,
+            Status::NotApplicable,
+            "no customer-facing changes",
+            None,
+        );
     }
     let (st, reason) = if d.dashboards.is_empty() {
-        (Status::NotMet, "no monitoring dashboards listed".to_string())
+        (
+            Status::NotMet,
+            "no monitoring dashboards listed".to_string(),
+        )
     } else {
         match d.dashboards_reviewed.as_ref().map(Check::answer) {
-            Some(Answer::Yes) => (Status::Met, format!("reviewed: {}", names(d.dashboards.iter().map(|x| x.name.as_str())))),
-            _ => (Status::NotMet, "dashboards not yet reviewed with DevOps after the deploy".to_string()),
+            Some(Answer::Yes) => (
+                Status::Met,
+                format!(
+                    "reviewed: {}",
+                    names(d.dashboards.iter().map(|x| x.name.as_str()))
+                ),
+            ),
+            _ => (
+                Status::NotMet,
+                "dashboards not yet reviewed with DevOps after the deploy".to_string(),
+            ),
         }
     };
-    let hint = e.hint("deployment.dashboards_reviewed", "dashboards_reviewed: true");
-    e.push("deployment.dashboards_reviewed", DEPLOY, "DevOps", "Monitoring dashboards reviewed with DevOps", post, st, reason, hint);
+    let hint = e.hint(
+        "deployment.dashboards_reviewed",
+        "dashboards_reviewed: true",
+    );
+    e.push(
+        "deployment.dashboards_reviewed",
+        DEPLOY,
+        "DevOps",
+        "Monitoring dashboards reviewed with DevOps",
+        post,
+        st,
+        reason,
+        hint,
+    );
 
-    e.check("support.escalation_updated", DEPLOY, "Support", "Support escalation procedures updated", pre,
-        m.support.escalation_updated.as_ref(), "support.escalation_updated", "escalation_updated: true");
+    e.check(
+        "support.escalation_updated",
+        DEPLOY,
+        "Support",
+        "Support escalation procedures updated",
+        pre,
+        m.support.escalation_updated.as_ref(),
+        "support.escalation_updated",
+        "escalation_updated: true",
+    );
 
     for c in f.changes {
         for (n, item) in c.deploy.iter().enumerate() {
             let (st, reason) = match item.status.as_ref().map(Check::answer) {
                 Some(Answer::Yes) => (Status::Met, format!("done (from change {})", c.id)),
-                Some(Answer::NotApplicable) => (Status::NotApplicable, format!("not applicable (from change {})", c.id)),
-                _ => (Status::NotMet, format!("not done yet (from change {}, owner {})", c.id, item.owner)),
+                Some(Answer::NotApplicable) => (
+                    Status::NotApplicable,
+                    format!("not applicable (from change {})", c.id),
+                ),
+                _ => (
+                    Status::NotMet,
+                    format!("not done yet (from change {}, owner {})", c.id, item.owner),
+                ),
             };
             let hint = Some(format!(
                 "{}: set `status: done` on this deploy item when it is done",
                 c.path.as_deref().unwrap_or("the change file")
             ));
-            e.push(format!("deploy.{}.{}", c.id, n + 1), DEPLOY, &role_name(&item.owner), item.item.clone(), post, st, reason, hint);
+            e.push(
+                format!("deploy.{}.{}", c.id, n + 1),
+                DEPLOY,
+                &role_name(&item.owner),
+                item.item.clone(),
+                post,
+                st,
+                reason,
+                hint,
+            );
         }
     }
 
     // ------------------------------------------------ coordination: DevOps
-    let (st, reason) = match (d.automation.as_ref().map(Check::answer), d.pipeline.as_deref()) {
+    let (st, reason) = match (
+        d.automation.as_ref().map(Check::answer),
+        d.pipeline.as_deref(),
+    ) {
         (Some(Answer::Yes), _) => (Status::Met, "deployment is automated".to_string()),
         (None, Some(p)) => (Status::Met, format!("automated through {p}")),
-        (Some(Answer::NotApplicable), _) => (Status::NotApplicable, "deployment.automation: not applicable".to_string()),
-        _ => (Status::NotMet, "no automated deployment (no pipeline, automation not confirmed)".to_string()),
+        (Some(Answer::NotApplicable), _) => (
+            Status::NotApplicable,
+            "deployment.automation: not applicable".to_string(),
+        ),
+        _ => (
+            Status::NotMet,
+            "no automated deployment (no pipeline, automation not confirmed)".to_string(),
+        ),
     };
-    let hint = e.hint("deployment.pipeline", "pipeline: https://ci.example/deploy/456");
-    e.push("deployment.automation", COORD, "DevOps", "Deployment automation in place", pre, st, reason, hint);
-    e.check("deployment.alerts_configured", COORD, "DevOps", "Monitoring alerts configured before production",
-        pre, d.alerts_configured.as_ref(), "deployment.alerts_configured", "alerts_configured: true");
-    e.check("deployment.health_checks", COORD, "DevOps", "Automated health checks", pre,
-        d.health_checks.as_ref(), "deployment.health_checks", "health_checks: true");
+    let hint = e.hint(
+        "deployment.pipeline",
+        "pipeline: https://ci.example/deploy/456",
+    );
+    e.push(
+        "deployment.automation",
+        COORD,
+        "DevOps",
+        "Deployment automation in place",
+        pre,
+        st,
+        reason,
+        hint,
+    );
+    e.check(
+        "deployment.alerts_configured",
+        COORD,
+        "DevOps",
+        "Monitoring alerts configured before production",
+        pre,
+        d.alerts_configured.as_ref(),
+        "deployment.alerts_configured",
+        "alerts_configured: true",
+    );
+    e.check(
+        "deployment.health_checks",
+        COORD,
+        "DevOps",
+        "Automated health checks",
+        pre,
+        d.health_checks.as_ref(),
+        "deployment.health_checks",
+        "health_checks: true",
+    );
     let (st, reason) = if d.dashboards.is_empty() {
-        (Status::NotMet, "no monitoring dashboards listed".to_string())
+        (
+            Status::NotMet,
+            "no monitoring dashboards listed".to_string(),
+        )
     } else {
-        (Status::Met, names(d.dashboards.iter().map(|x| x.name.as_str())))
+        (
+            Status::Met,
+            names(d.dashboards.iter().map(|x| x.name.as_str())),
+        )
     };
-    let hint = e.hint("deployment.dashboards", "dashboards: [{ name: Billing latency, url: https://grafana.example/d/billing }]");
-    e.push("deployment.dashboards", COORD, "DevOps", "Monitoring dashboards prepared", pre, st, reason, hint);
+    let hint = e.hint(
+        "deployment.dashboards",
+        "dashboards: [{ name: Billing latency, url: https://grafana.example/d/billing }]",
+    );
+    e.push(
+        "deployment.dashboards",
+        COORD,
+        "DevOps",
+        "Monitoring dashboards prepared",
+        pre,
+        st,
+        reason,
+        hint,
+    );
     let (st, reason) = if d.channels.is_empty() {
-        (Status::NotMet, "no communication channel for the deploy".to_string())
+        (
+            Status::NotMet,
+            "no communication channel for the deploy".to_string(),
+        )
     } else {
         (Status::Met, d.channels.join(", "))
     };
     let hint = e.hint("deployment.channels", "channels: [\"#release-1-1\"]");
-    e.push("deployment.channels", COORD, "DevOps", "Communication channels open", pre, st, reason, hint);
+    e.push(
+        "deployment.channels",
+        COORD,
+        "DevOps",
+        "Communication channels open",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     // ------------------------------------------------ coordination: Support
-    e.check("support.kb_published", COORD, "Support", "Knowledge base published", pre,
-        m.support.kb_published.as_ref(), "support.kb_published", "kb_published: true");
-    let missing: Vec<&str> = f.known_issues.iter()
+    e.check(
+        "support.kb_published",
+        COORD,
+        "Support",
+        "Knowledge base published",
+        pre,
+        m.support.kb_published.as_ref(),
+        "support.kb_published",
+        "kb_published: true",
+    );
+    let missing: Vec<&str> = f
+        .known_issues
+        .iter()
         .filter(|k| k.workaround.is_none() && !k.no_workaround)
-        .map(|k| k.id.as_str()).collect();
+        .map(|k| k.id.as_str())
+        .collect();
     let (st, reason) = if f.known_issues.is_empty() {
-        (Status::Met, "no known issues affect this release".to_string())
+        (
+            Status::Met,
+            "no known issues affect this release".to_string(),
+        )
     } else if missing.is_empty() {
-        (Status::Met, format!("{} known issue(s), each with a workaround or `none`", f.known_issues.len()))
+        (
+            Status::Met,
+            format!(
+                "{} known issue(s), each with a workaround or `none`",
+                f.known_issues.len()
+            ),
+        )
     } else {
-        (Status::NotMet, format!("no workaround written for {}", missing.join(", ")))
+        (
+            Status::NotMet,
+            format!("no workaround written for {}", missing.join(", ")),
+        )
     };
     let hint = Some(format!(
         "in .relnotes/known-issues/: add `workaround: ...` (or `workaround: none`) to {}",
         missing.join(", ")
     ));
-    e.push("support.known_issues", COORD, "Support", "Known issues and workarounds documented", pre, st, reason, hint);
-    e.check("support.logs_access", COORD, "Support", "Support has access to logs and monitoring", pre,
-        m.support.logs_access.as_ref(), "support.logs_access", "logs_access: true");
-    let escalation = m.support.escalation.as_deref().or(m.incident.escalation.as_deref());
+    e.push(
+        "support.known_issues",
+        COORD,
+        "Support",
+        "Known issues and workarounds documented",
+        pre,
+        st,
+        reason,
+        hint,
+    );
+    e.check(
+        "support.logs_access",
+        COORD,
+        "Support",
+        "Support has access to logs and monitoring",
+        pre,
+        m.support.logs_access.as_ref(),
+        "support.logs_access",
+        "logs_access: true",
+    );
+    let escalation = m
+        .support
+        .escalation
+        .as_deref()
+        .or(m.incident.escalation.as_deref());
     let (st, reason) = match escalation {
         Some(p) if !p.trim().is_empty() => (Status::Met, p.to_string()),
-        _ => (Status::NotMet, "no escalation path to engineering".to_string()),
+        _ => (
+            Status::NotMet,
+            "no escalation path to engineering".to_string(),
+        ),
     };
-    let hint = e.hint("support.escalation", "escalation: \"#support-escalations, then the on-call engineer\"");
-    e.push("support.escalation", COORD, "Support", "Escalation path to engineering", pre, st, reason, hint);
+    let hint = e.hint(
+        "support.escalation",
+        "escalation: \"#support-escalations, then the on-call engineer\"",
+    );
+    e.push(
+        "support.escalation",
+        COORD,
+        "Support",
+        "Escalation path to engineering",
+        pre,
+        st,
+        reason,
+        hint,
+    );
     let hours = m.support.hypercare_hours.unwrap_or(48);
     let (st, reason) = match f.hypercare {
-        _ if !(24..=48).contains(&hours) => (Status::NotMet, format!("hypercare of {hours} hours is outside 24-48 hours")),
-        Some(h) => (Status::Met, format!("{} hours, {} to {}", h.hours, h.start, h.end)),
-        None => (Status::Met, format!("{hours} hours from the production deploy (start not known yet)")),
+        _ if !(24..=48).contains(&hours) => (
+            Status::NotMet,
+            format!("hypercare of {hours} hours is outside 24-48 hours"),
+        ),
+        Some(h) => (
+            Status::Met,
+            format!("{} hours, {} to {}", h.hours, h.start, h.end),
+        ),
+        None => (
+            Status::Met,
+            format!("{hours} hours from the production deploy (start not known yet)"),
+        ),
     };
     let hint = e.hint("support.hypercare_hours", "hypercare_hours: 48");
-    e.push("support.hypercare", COORD, "Support", "Hypercare window (24-48 hours of close coordination)", pre, st, reason, hint);
+    e.push(
+        "support.hypercare",
+        COORD,
+        "Support",
+        "Hypercare window (24-48 hours of close coordination)",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     // ------------------------------------------------ coordination: customers
     if customer_facing {
         let c = &m.communication;
-        let unknown: Vec<&str> = c.segments.iter().map(String::as_str)
-            .filter(|s| !is_segment(f.config, s)).collect();
+        let unknown: Vec<&str> = c
+            .segments
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !is_segment(f.config, s))
+            .collect();
         let (st, reason) = if c.segments.is_empty() {
             (Status::Met, "all customers".to_string())
         } else if unknown.is_empty() {
-            (Status::Met, c.segments.iter().map(|s| f.config.segment_name(s)).collect::<Vec<_>>().join(", "))
+            (
+                Status::Met,
+                c.segments
+                    .iter()
+                    .map(|s| f.config.segment_name(s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
         } else {
-            (Status::NotMet, format!("segment(s) not in the configuration: {}", unknown.join(", ")))
+            (
+                Status::NotMet,
+                format!(
+                    "segment(s) not in the configuration: {}",
+                    unknown.join(", ")
+                ),
+            )
         };
         let hint = Some(segment_hint(f.config, &unknown));
-        e.push("communication.segments", COORD, "Customer communication", "Targeted segments exist", pre, st, reason, hint);
+        e.push(
+            "communication.segments",
+            COORD,
+            "Customer communication",
+            "Targeted segments exist",
+            pre,
+            st,
+            reason,
+            hint,
+        );
 
         let (st, reason) = match (&c.send_at, &d.window) {
-            (None, _) => (Status::NotMet, "no send time for the customer communication".to_string()),
-            (Some(at), Some(Window::Range { start, .. })) if at < start => {
-                (Status::NotMet, format!("sent at {at}, before the deployment window opens at {start}"))
-            }
-            (Some(at), Some(Window::Range { end, .. })) => {
-                (Status::Met, format!("sent at {at}, deployment window ends {end}"))
-            }
-            (Some(at), _) => (Status::Met, format!("sent at {at} (no deployment window to align with)")),
+            (None, _) => (
+                Status::NotMet,
+                "no send time for the customer communication".to_string(),
+            ),
+            (Some(at), Some(Window::Range { start, .. })) if at < start => (
+                Status::NotMet,
+                format!("sent at {at}, before the deployment window opens at {start}"),
+            ),
+            (Some(at), Some(Window::Range { end, .. })) => (
+                Status::Met,
+                format!("sent at {at}, deployment window ends {end}"),
+            ),
+            (Some(at), _) => (
+                Status::Met,
+                format!("sent at {at} (no deployment window to align with)"),
+            ),
         };
         let hint = e.hint("communication.send_at", "send_at: 2026-03-02T15:00:00Z");
-        e.push("communication.timing", COORD, "Customer communication", "Timing aligned with the deployment", pre, st, reason, hint);
+        e.push(
+            "communication.timing",
+            COORD,
+            "Customer communication",
+            "Timing aligned with the deployment",
+            pre,
+            st,
+            reason,
+            hint,
+        );
 
         let (st, reason) = if c.feedback.is_empty() {
             (Status::NotMet, "no feedback channel watched".to_string())
         } else {
             (Status::Met, c.feedback.join(", "))
         };
-        let hint = e.hint("communication.feedback", "feedback: [\"#customer-feedback\"]");
-        e.push("communication.feedback", COORD, "Customer communication", "Feedback channels watched", pre, st, reason, hint);
+        let hint = e.hint(
+            "communication.feedback",
+            "feedback: [\"#customer-feedback\"]",
+        );
+        e.push(
+            "communication.feedback",
+            COORD,
+            "Customer communication",
+            "Feedback channels watched",
+            pre,
+            st,
+            reason,
+            hint,
+        );
     } else {
         for (id, title) in [
             ("communication.segments", "Targeted segments exist"),
             ("communication.timing", "Timing aligned with the deployment"),
             ("communication.feedback", "Feedback channels watched"),
         ] {
-            e.push(id, COORD, "Customer communication", title, pre, Status::NotApplicable, "no customer-facing changes", None);
+            e.push(
+                id,
+                COORD,
+                "Customer communication",
+                title,
+                pre,
+                Status::NotApplicable,
+                "no customer-facing changes",
+                None,
+            );
         }
     }
 
     // ------------------------------------------------ coordination: quality
-    let prod: Vec<_> = m.smoke_tests.iter().filter(|t| t.env == crate::inputs::Environment::Production).collect();
-    let not_passed: Vec<&str> = prod.iter().filter(|t| t.status != TestStatus::Passed).map(|t| t.name.as_str()).collect();
+    let prod: Vec<_> = m
+        .smoke_tests
+        .iter()
+        .filter(|t| t.env == crate::inputs::Environment::Production)
+        .collect();
+    let not_passed: Vec<&str> = prod
+        .iter()
+        .filter(|t| t.status != TestStatus::Passed)
+        .map(|t| t.name.as_str())
+        .collect();
     let (st, reason) = if prod.is_empty() {
-        (Status::NotMet, "no smoke test results from production".to_string())
+        (
+            Status::NotMet,
+            "no smoke test results from production".to_string(),
+        )
     } else if not_passed.is_empty() {
-        (Status::Met, format!("{} smoke test(s) passed in production", prod.len()))
+        (
+            Status::Met,
+            format!("{} smoke test(s) passed in production", prod.len()),
+        )
     } else {
-        (Status::NotMet, format!("not passed in production: {}", not_passed.join(", ")))
+        (
+            Status::NotMet,
+            format!("not passed in production: {}", not_passed.join(", ")),
+        )
     };
-    let hint = e.hint("smoke_tests", "- { name: Log in, status: passed, env: production }");
-    e.push("qa.smoke_production", COORD, "QA", "Smoke tests pass in production", post, st, reason, hint);
+    let hint = e.hint(
+        "smoke_tests",
+        "- { name: Log in, status: passed, env: production }",
+    );
+    e.push(
+        "qa.smoke_production",
+        COORD,
+        "QA",
+        "Smoke tests pass in production",
+        post,
+        st,
+        reason,
+        hint,
+    );
 
     let flows = &m.qa.critical_flows;
-    let untested: Vec<&str> = flows.iter().filter(|x| x.status() != TestStatus::Passed).map(|x| x.name()).collect();
+    let untested: Vec<&str> = flows
+        .iter()
+        .filter(|x| x.status() != TestStatus::Passed)
+        .map(|x| x.name())
+        .collect();
     let (st, reason) = if flows.is_empty() {
         (Status::NotMet, "no critical user flows listed".to_string())
     } else if untested.is_empty() {
         (Status::Met, names(flows.iter().map(|x| x.name())))
     } else {
-        (Status::NotMet, format!("not passed: {}", untested.join(", ")))
+        (
+            Status::NotMet,
+            format!("not passed: {}", untested.join(", ")),
+        )
     };
-    let hint = e.hint("qa.critical_flows", "critical_flows: [Checkout, Invoice export]");
-    e.push("qa.critical_flows", COORD, "QA", "Critical user flows tested", pre, st, reason, hint);
+    let hint = e.hint(
+        "qa.critical_flows",
+        "critical_flows: [Checkout, Invoice export]",
+    );
+    e.push(
+        "qa.critical_flows",
+        COORD,
+        "QA",
+        "Critical user flows tested",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     let mut parts = Vec::new();
     let mut regressions = Vec::new();
@@ -598,9 +1158,19 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         match p.current {
             None => missing_current.push(p.metric.as_str()),
             Some(cur) => {
-                let change = if p.baseline != 0.0 { (cur - p.baseline) / p.baseline * 100.0 } else { 0.0 };
+                let change = if p.baseline != 0.0 {
+                    (cur - p.baseline) / p.baseline * 100.0
+                } else {
+                    0.0
+                };
                 let worse = if p.higher_is_better { -change } else { change };
-                parts.push(format!("{}: {} vs baseline {} ({:+.1}%)", p.metric, fmt_num(cur), fmt_num(p.baseline), change));
+                parts.push(format!(
+                    "{}: {} vs baseline {} ({:+.1}%)",
+                    p.metric,
+                    fmt_num(cur),
+                    fmt_num(p.baseline),
+                    change
+                ));
                 if worse > p.tolerance.unwrap_or(10.0) {
                     regressions.push(p.metric.as_str());
                 }
@@ -608,57 +1178,151 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         }
     }
     let (st, reason) = if m.qa.performance.is_empty() {
-        (Status::NotMet, "no performance figures compared to the baseline".to_string())
+        (
+            Status::NotMet,
+            "no performance figures compared to the baseline".to_string(),
+        )
     } else if !missing_current.is_empty() {
-        (Status::NotMet, format!("no current value for {}", missing_current.join(", ")))
+        (
+            Status::NotMet,
+            format!("no current value for {}", missing_current.join(", ")),
+        )
     } else if !regressions.is_empty() {
-        (Status::NotMet, format!("regression beyond tolerance in {}; escalate: {}", regressions.join(", "), parts.join("; ")))
+        (
+            Status::NotMet,
+            format!(
+                "regression beyond tolerance in {}; escalate: {}",
+                regressions.join(", "),
+                parts.join("; ")
+            ),
+        )
     } else {
         (Status::Met, parts.join("; "))
     };
-    let hint = e.hint("qa.performance", "- { metric: p95 billing page ms, baseline: 420, current: 380 }");
-    e.push("qa.performance", COORD, "QA", "Performance compared to baseline", pre, st, reason, hint);
+    let hint = e.hint(
+        "qa.performance",
+        "- { metric: p95 billing page ms, baseline: 420, current: 380 }",
+    );
+    e.push(
+        "qa.performance",
+        COORD,
+        "QA",
+        "Performance compared to baseline",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     // ------------------------------------------------ release type
     let (st, reason) = if f.bump == "initial" {
-        (Status::NotApplicable, "first release: no previous version to compare with".to_string())
+        (
+            Status::NotApplicable,
+            "first release: no previous version to compare with".to_string(),
+        )
     } else if f.promotes_prerelease {
-        (Status::NotApplicable, "promotes a pre-release of the same version".to_string())
+        (
+            Status::NotApplicable,
+            "promotes a pre-release of the same version".to_string(),
+        )
     } else if f.bump == f.required {
-        (Status::Met, format!("{} release, as the changes require", f.bump))
+        (
+            Status::Met,
+            format!("{} release, as the changes require", f.bump),
+        )
     } else {
-        (Status::NotMet, format!("version is a {} bump, the changes call for a {} release", f.bump, f.required))
+        (
+            Status::NotMet,
+            format!(
+                "version is a {} bump, the changes call for a {} release",
+                f.bump, f.required
+            ),
+        )
     };
     let hint = Some(format!(
         "tag a {} release (`relnotes next --explain` shows which changes decide it), or mark the deciding change differently",
         f.required
     ));
-    e.push("release.type", "release type", "Release manager", "Version bump agrees with the changes", pre, st, reason, hint);
+    e.push(
+        "release.type",
+        "release type",
+        "Release manager",
+        "Version bump agrees with the changes",
+        pre,
+        st,
+        reason,
+        hint,
+    );
     let (st, reason) = match m.kind {
-        None => (Status::NotApplicable, "no `type` in the release metadata".to_string()),
-        Some(k) if k.as_str() == f.bump || (f.bump == "initial") => (Status::Met, format!("declared {}", k.as_str())),
-        Some(k) => (Status::NotMet, format!("declared {}, but the version is a {} bump", k.as_str(), f.bump)),
+        None => (
+            Status::NotApplicable,
+            "no `type` in the release metadata".to_string(),
+        ),
+        Some(k) if k.as_str() == f.bump || (f.bump == "initial") => {
+            (Status::Met, format!("declared {}", k.as_str()))
+        }
+        Some(k) => (
+            Status::NotMet,
+            format!(
+                "declared {}, but the version is a {} bump",
+                k.as_str(),
+                f.bump
+            ),
+        ),
     };
     let hint = e.hint("type", &format!("type: {}", f.bump));
-    e.push("release.declared_type", "release type", "Release manager", "Declared release type agrees", pre, st, reason, hint);
+    e.push(
+        "release.declared_type",
+        "release type",
+        "Release manager",
+        "Declared release type agrees",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     // ------------------------------------------------ content rules
-    let no_upgrade: Vec<&Change> = f.changes.iter()
+    let no_upgrade: Vec<&Change> = f
+        .changes
+        .iter()
         .filter(|c| c.breaking && c.upgrade.as_deref().is_none_or(|u| u.trim().is_empty()))
         .collect();
     let breaking = f.changes.iter().filter(|c| c.breaking).count();
     let (st, reason) = if breaking == 0 {
         (Status::NotApplicable, "no breaking changes".to_string())
     } else if no_upgrade.is_empty() {
-        (Status::Met, format!("{breaking} breaking change(s), each with an upgrade step"))
+        (
+            Status::Met,
+            format!("{breaking} breaking change(s), each with an upgrade step"),
+        )
     } else {
-        (Status::NotMet, format!("breaking without an upgrade step: {}", no_upgrade.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")))
+        (
+            Status::NotMet,
+            format!(
+                "breaking without an upgrade step: {}",
+                no_upgrade
+                    .iter()
+                    .map(|c| c.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
     };
     let hint = no_upgrade.first().map(|c| match c.origin {
         Origin::File => format!("{}: add `upgrade: |` with the migration step for customers", c.path.as_deref().unwrap_or("")),
         Origin::Commit => format!("add a change file for commit {} with `breaking: true` and `upgrade: |` (or a `BREAKING CHANGE:` footer)", c.id),
     });
-    e.push("content.upgrade_steps", "content", "Release manager", "Every breaking change has an upgrade step", pre, st, reason, hint);
+    e.push(
+        "content.upgrade_steps",
+        "content",
+        "Release manager",
+        "Every breaking change has an upgrade step",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     let mut bad_segments = Vec::new();
     for c in f.changes {
@@ -676,62 +1340,171 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         }
     }
     let (st, reason) = if bad_segments.is_empty() {
-        (Status::Met, "every targeted segment is configured".to_string())
+        (
+            Status::Met,
+            "every targeted segment is configured".to_string(),
+        )
     } else {
-        (Status::NotMet, format!("unknown segment: {}", bad_segments.join("; ")))
+        (
+            Status::NotMet,
+            format!("unknown segment: {}", bad_segments.join("; ")),
+        )
     };
-    let unknown: Vec<&str> = bad_segments.iter().filter_map(|b| b.split('`').nth(1)).collect();
+    let unknown: Vec<&str> = bad_segments
+        .iter()
+        .filter_map(|b| b.split('`').nth(1))
+        .collect();
     let hint = Some(segment_hint(f.config, &unknown));
-    e.push("content.segments", "content", "Customer communication", "No change targets an unknown segment", pre, st, reason, hint);
+    e.push(
+        "content.segments",
+        "content",
+        "Customer communication",
+        "No change targets an unknown segment",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
-    let leaks: Vec<&str> = f.changes.iter().filter(|c| leaks_internal(c)).map(|c| c.id.as_str()).collect();
+    let leaks: Vec<&str> = f
+        .changes
+        .iter()
+        .filter(|c| leaks_internal(c))
+        .map(|c| c.id.as_str())
+        .collect();
     let (st, reason) = if leaks.is_empty() {
-        (Status::Met, "no internal note text in customer-facing fields".to_string())
+        (
+            Status::Met,
+            "no internal note text in customer-facing fields".to_string(),
+        )
     } else {
-        (Status::NotMet, format!("internal note text appears in the customer text of {}", leaks.join(", ")))
+        (
+            Status::NotMet,
+            format!(
+                "internal note text appears in the customer text of {}",
+                leaks.join(", ")
+            ),
+        )
     };
     let hint = Some("keep internal details in the `internal` field only; rewrite the body and `upgrade` for customers".to_string());
-    e.push("content.internal_text", "content", "Customer communication", "Internal text stays out of customer fields", pre, st, reason, hint);
+    e.push(
+        "content.internal_text",
+        "content",
+        "Customer communication",
+        "Internal text stays out of customer fields",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     // ------------------------------------------------ coverage
     let has_files = f.changes.iter().any(|c| c.origin == Origin::File);
     let visible_kinds = &f.config.commits.kinds;
-    let uncovered: Vec<&CommitInfo> = f.commits.iter()
-        .filter(|c| !c.covered && c.kind.as_deref().is_some_and(|k| visible_kinds.contains_key(k)))
+    let uncovered: Vec<&CommitInfo> = f
+        .commits
+        .iter()
+        .filter(|c| {
+            !c.covered
+                && c.kind
+                    .as_deref()
+                    .is_some_and(|k| visible_kinds.contains_key(k))
+        })
         .collect();
     let (st, reason) = if !has_files {
-        (Status::NotApplicable, "no change files: the customer notes are written from the commits".to_string())
+        (
+            Status::NotApplicable,
+            "no change files: the customer notes are written from the commits".to_string(),
+        )
     } else if uncovered.is_empty() {
-        (Status::Met, "every customer-visible commit is covered by a change file".to_string())
+        (
+            Status::Met,
+            "every customer-visible commit is covered by a change file".to_string(),
+        )
     } else {
-        let list: Vec<String> = uncovered.iter().take(10).map(|c| format!("{} {}", c.short, c.subject)).collect();
-        let more = if uncovered.len() > 10 { format!(" and {} more", uncovered.len() - 10) } else { String::new() };
-        (Status::Warning, format!("{} commit(s) without a change file: {}{more}", uncovered.len(), list.join("; ")))
+        let list: Vec<String> = uncovered
+            .iter()
+            .take(10)
+            .map(|c| format!("{} {}", c.short, c.subject))
+            .collect();
+        let more = if uncovered.len() > 10 {
+            format!(" and {} more", uncovered.len() - 10)
+        } else {
+            String::new()
+        };
+        (
+            Status::Warning,
+            format!(
+                "{} commit(s) without a change file: {}{more}",
+                uncovered.len(),
+                list.join("; ")
+            ),
+        )
     };
     let hint = Some("write change files with `relnotes new --pr N` (or list the commit under `commits:` in an existing one)".to_string());
-    e.push("coverage.commits", "coverage", "Release manager", "Customer-visible commits covered by change files", pre, st, reason, hint);
+    e.push(
+        "coverage.commits",
+        "coverage",
+        "Release manager",
+        "Customer-visible commits covered by change files",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     // ------------------------------------------------ rollback target
     let (st, reason) = match f.last_known_good {
-        None => (Status::NotMet, "no last known-good release (this is the first release)".to_string()),
+        None => (
+            Status::NotMet,
+            "no last known-good release (this is the first release)".to_string(),
+        ),
         Some(v) => {
             let v = v.trim_start_matches(f.config.tags.prefix.as_str());
             if f.release_versions.iter().any(|r| r == v) {
                 (Status::Met, format!("roll back to {v}"))
             } else {
-                (Status::NotMet, format!("last known-good release {v} has no release tag"))
+                (
+                    Status::NotMet,
+                    format!("last known-good release {v} has no release tag"),
+                )
             }
         }
     };
     let hint = e.hint("rollback.last_known_good", "last_known_good: 1.0.2");
-    e.push("rollback.last_known_good", "rollback", "DevOps", "Last known-good release named and tagged", pre, st, reason, hint);
+    e.push(
+        "rollback.last_known_good",
+        "rollback",
+        "DevOps",
+        "Last known-good release named and tagged",
+        pre,
+        st,
+        reason,
+        hint,
+    );
 
     let counts = Counts {
         met: e.items.iter().filter(|i| i.status == Status::Met).count(),
-        not_met: e.items.iter().filter(|i| i.status == Status::NotMet).count(),
-        pending: e.items.iter().filter(|i| i.status == Status::Pending).count(),
-        not_applicable: e.items.iter().filter(|i| i.status == Status::NotApplicable).count(),
-        warning: e.items.iter().filter(|i| i.status == Status::Warning).count(),
+        not_met: e
+            .items
+            .iter()
+            .filter(|i| i.status == Status::NotMet)
+            .count(),
+        pending: e
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Pending)
+            .count(),
+        not_applicable: e
+            .items
+            .iter()
+            .filter(|i| i.status == Status::NotApplicable)
+            .count(),
+        warning: e
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Warning)
+            .count(),
     };
     let ready = !e.items.iter().any(|i| i.blocking);
     Readiness {
@@ -751,7 +1524,9 @@ fn segment_hint(config: &Config, unknown: &[&str]) -> String {
     let known: Vec<&str> = config.segments.keys().map(String::as_str).collect();
     let near: Vec<String> = unknown
         .iter()
-        .filter_map(|u| crate::error::nearest(u, known.iter().copied()).map(|n| format!("`{u}` -> `{n}`?")))
+        .filter_map(|u| {
+            crate::error::nearest(u, known.iter().copied()).map(|n| format!("`{u}` -> `{n}`?"))
+        })
         .collect();
     format!(
         "define the segment under `segments:` in .relnotes/config.yaml or use a configured one ({}){}",
@@ -775,7 +1550,9 @@ fn fmt_num(x: f64) -> String {
 /// A line of the internal note (long enough to be meaningful) that also
 /// appears in the customer text or upgrade step.
 fn leaks_internal(c: &Change) -> bool {
-    let Some(internal) = c.internal.as_deref() else { return false };
+    let Some(internal) = c.internal.as_deref() else {
+        return false;
+    };
     let customer = format!("{}\n{}", c.text, c.upgrade.as_deref().unwrap_or(""));
     internal
         .lines()

@@ -24,9 +24,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("customer.md", include_str!("../templates/customer.md")),
     ("support.html", include_str!("../templates/support.html")),
     ("support.md", include_str!("../templates/support.md")),
-    ("stakeholders.html", include_str!("../templates/stakeholders.html")),
-    ("stakeholders.md", include_str!("../templates/stakeholders.md")),
-    ("readiness.html", include_str!("../templates/readiness.html")),
+    (
+        "stakeholders.html",
+        include_str!("../templates/stakeholders.html"),
+    ),
+    (
+        "stakeholders.md",
+        include_str!("../templates/stakeholders.md"),
+    ),
+    (
+        "readiness.html",
+        include_str!("../templates/readiness.html"),
+    ),
     ("readiness.md", include_str!("../templates/readiness.md")),
 ];
 
@@ -118,7 +127,8 @@ impl Renderer {
                 if name.starts_with('.') {
                     continue;
                 }
-                let text = std::fs::read_to_string(e.path()).map_err(|err| Error::io("reading", e.path(), err))?;
+                let text = std::fs::read_to_string(e.path())
+                    .map_err(|err| Error::io("reading", e.path(), err))?;
                 origins.insert(name.clone(), e.path());
                 sources.insert(name, text);
             }
@@ -128,7 +138,10 @@ impl Renderer {
         tera.register_filter("cell", |s: &str, _: tera::Kwargs, _: &tera::State| {
             s.replace('|', "\\|").replace(['\n', '\r'], " ")
         });
-        let r = Renderer { tera: tera::Tera::default(), origins };
+        let r = Renderer {
+            tera: tera::Tera::default(),
+            origins,
+        };
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| r.error(e))?;
         Ok(Renderer { tera, ..r })
@@ -201,13 +214,21 @@ impl Text {
     fn block(md: &str, format: Format) -> Text {
         Text {
             md: md.trim().to_string(),
-            html: if format == Format::Html { markdown::to_html(md) } else { String::new() },
+            html: if format == Format::Html {
+                markdown::to_html(md)
+            } else {
+                String::new()
+            },
         }
     }
     fn inline(md: &str, format: Format) -> Text {
         Text {
             md: md.trim().to_string(),
-            html: if format == Format::Html { markdown::to_inline_html(md) } else { String::new() },
+            html: if format == Format::Html {
+                markdown::to_inline_html(md)
+            } else {
+                String::new()
+            },
         }
     }
 }
@@ -414,9 +435,21 @@ pub struct ReleaseCache {
 impl ReleaseCache {
     pub fn new(config: &Config, release: &Release, format: Format) -> ReleaseCache {
         ReleaseCache {
-            items: release.changes.iter().map(|c| item(config, c, format)).collect(),
-            known: release.known_issues.iter().map(|k| issue(config, k, format)).collect(),
-            fixed: release.fixed_issues.iter().map(|k| issue(config, k, format)).collect(),
+            items: release
+                .changes
+                .iter()
+                .map(|c| item(config, c, format))
+                .collect(),
+            known: release
+                .known_issues
+                .iter()
+                .map(|k| issue(config, k, format))
+                .collect(),
+            fixed: release
+                .fixed_issues
+                .iter()
+                .map(|k| issue(config, k, format))
+                .collect(),
         }
     }
 }
@@ -441,20 +474,48 @@ fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
         kind: c.kind.clone(),
         breaking: c.breaking,
         highlight: c.highlight,
-        has_details: c.text.trim() != c.title.trim() && c.text.lines().filter(|l| !l.trim().is_empty()).count() > 1,
+        has_details: c.text.trim() != c.title.trim()
+            && c.text.lines().filter(|l| !l.trim().is_empty()).count() > 1,
         title,
         text,
-        segments: c.segments.iter().map(|s| config.segment_name(s).to_string()).collect(),
+        segments: c
+            .segments
+            .iter()
+            .map(|s| config.segment_name(s).to_string())
+            .collect(),
         component: c.component.clone(),
         upgrade: c.upgrade.as_deref().map(|u| Text::block(u, format)),
         support: c.support.as_deref().map(|u| Text::block(u, format)),
         internal: c.internal.as_deref().map(|u| Text::block(u, format)),
-        prs: c.prs.iter().map(|n| link(l.pr.as_deref(), "{number}", &n.to_string(), format!("#{n}"))).collect(),
-        issues: c.issues.iter().map(|i| link(l.issue.as_deref(), "{id}", i, i.clone())).collect(),
-        commits: c.commits.iter().map(|s| link(l.commit.as_deref(), "{sha}", s, s.chars().take(7).collect())).collect(),
+        prs: c
+            .prs
+            .iter()
+            .map(|n| link(l.pr.as_deref(), "{number}", &n.to_string(), format!("#{n}")))
+            .collect(),
+        issues: c
+            .issues
+            .iter()
+            .map(|i| link(l.issue.as_deref(), "{id}", i, i.clone()))
+            .collect(),
+        commits: c
+            .commits
+            .iter()
+            .map(|s| link(l.commit.as_deref(), "{sha}", s, s.chars().take(7).collect()))
+            .collect(),
         authors: c.authors.clone(),
-        deploy: c.deploy.iter().map(|d| DeployCtx { item: d.item.clone(), owner: d.owner.clone() }).collect(),
-        held_until: if c.held { c.publish_after.clone().or(Some("a later date".into())) } else { None },
+        deploy: c
+            .deploy
+            .iter()
+            .map(|d| DeployCtx {
+                item: d.item.clone(),
+                owner: d.owner.clone(),
+            })
+            .collect(),
+        held_until: if c.held {
+            c.publish_after.clone().or(Some("a later date".into()))
+        } else {
+            None
+        },
     }
 }
 
@@ -466,7 +527,11 @@ fn issue(config: &Config, k: &KnownIssue, format: Format) -> IssueCtx {
         status: k.status.clone(),
         affects: k.affects.clone(),
         fixed_in: k.fixed_in.clone(),
-        segments: k.segments.iter().map(|s| config.segment_name(s).to_string()).collect(),
+        segments: k
+            .segments
+            .iter()
+            .map(|s| config.segment_name(s).to_string())
+            .collect(),
         workaround: k.workaround.as_deref().map(|w| Text::block(w, format)),
         no_workaround: k.no_workaround,
         text: Text::block(&k.text, format),
@@ -526,8 +591,13 @@ pub fn page_context(
             i
         })
         .collect();
-    let migration: Vec<ItemCtx> = shown.iter().filter(|i| i.breaking && i.upgrade.is_some()).cloned().collect();
-    let (highlights, rest): (Vec<ItemCtx>, Vec<ItemCtx>) = shown.into_iter().partition(|i| i.highlight);
+    let migration: Vec<ItemCtx> = shown
+        .iter()
+        .filter(|i| i.breaking && i.upgrade.is_some())
+        .cloned()
+        .collect();
+    let (highlights, rest): (Vec<ItemCtx>, Vec<ItemCtx>) =
+        shown.into_iter().partition(|i| i.highlight);
     let mut sections: Vec<SectionCtx> = Vec::new();
     for i in rest {
         match sections.last_mut() {
@@ -539,7 +609,8 @@ pub fn page_context(
             }),
         }
     }
-    let issue_filter = |k: &KnownIssue| spec.page != Page::Customer || k.is_for_customers_in(segment);
+    let issue_filter =
+        |k: &KnownIssue| spec.page != Page::Customer || k.is_for_customers_in(segment);
     let strip = |mut i: IssueCtx| {
         if audience == Audience::Customer {
             i.segments.clear();
@@ -582,31 +653,51 @@ pub fn page_context(
     };
     let ext = format.ext();
     let segment_pages = if spec.page == Page::Customer {
-        std::iter::once(Link { label: "All customers".into(), url: Some(format!("index.{ext}")) })
-            .chain(config.segments.iter().map(|(id, name)| Link {
-                label: name.clone(),
-                url: Some(format!("{id}.{ext}")),
-            }))
-            .collect()
+        std::iter::once(Link {
+            label: "All customers".into(),
+            url: Some(format!("index.{ext}")),
+        })
+        .chain(config.segments.iter().map(|(id, name)| Link {
+            label: name.clone(),
+            url: Some(format!("{id}.{ext}")),
+        }))
+        .collect()
     } else {
         Vec::new()
     };
     let commits = if spec.page == Page::Stakeholders {
-        release.commits.iter().map(|c| commit_ctx(config, c)).collect()
+        release
+            .commits
+            .iter()
+            .map(|c| commit_ctx(config, c))
+            .collect()
     } else {
         Vec::new()
     };
     let readiness = matches!(spec.page, Page::Stakeholders | Page::Readiness)
         .then(|| readiness_ctx(&release.readiness));
     let support = (spec.page == Page::Support).then(|| SupportCtx {
-        escalation: meta.support.escalation.clone().or_else(|| meta.incident.escalation.clone()),
+        escalation: meta
+            .support
+            .escalation
+            .clone()
+            .or_else(|| meta.incident.escalation.clone()),
         on_call: meta.incident.on_call.clone(),
-        hypercare_hours: release.hypercare.as_ref().map(|h| h.hours).or(meta.support.hypercare_hours).or(Some(48)),
+        hypercare_hours: release
+            .hypercare
+            .as_ref()
+            .map(|h| h.hours)
+            .or(meta.support.hypercare_hours)
+            .or(Some(48)),
         hypercare_start: release.hypercare.as_ref().map(|h| h.start.clone()),
         hypercare_end: release.hypercare.as_ref().map(|h| h.end.clone()),
     });
     let ops = (spec.page == Page::Stakeholders).then(|| OpsCtx {
-        rollback_plan: meta.rollback.plan.as_deref().map(|p| Text::block(p, format)),
+        rollback_plan: meta
+            .rollback
+            .plan
+            .as_deref()
+            .map(|p| Text::block(p, format)),
         last_known_good: release.last_known_good.clone(),
         pipeline: meta.deployment.pipeline.clone(),
         window: match &meta.deployment.window {
@@ -614,8 +705,20 @@ pub fn page_context(
             Some(crate::inputs::Window::Note(n)) => Some(n.clone()),
             None => None,
         },
-        dashboards: meta.deployment.dashboards.iter().map(|d| Link { label: d.name.clone(), url: d.url.as_deref().and_then(markdown::safe_url) }).collect(),
-        alerts_configured: meta.deployment.alerts_configured.as_ref().is_some_and(|c| c.answer() == crate::inputs::Answer::Yes),
+        dashboards: meta
+            .deployment
+            .dashboards
+            .iter()
+            .map(|d| Link {
+                label: d.name.clone(),
+                url: d.url.as_deref().and_then(markdown::safe_url),
+            })
+            .collect(),
+        alerts_configured: meta
+            .deployment
+            .alerts_configured
+            .as_ref()
+            .is_some_and(|c| c.answer() == crate::inputs::Answer::Yes),
         channels: meta.deployment.channels.clone(),
         on_call: meta.incident.on_call.clone(),
     });
@@ -667,12 +770,25 @@ fn commit_ctx(config: &Config, c: &CommitInfo) -> CommitCtx {
     authors.extend(c.co_authors.iter().filter(|a| **a != c.author).cloned());
     CommitCtx {
         short: c.short.clone(),
-        url: l.commit.as_deref().and_then(|p| markdown::safe_url(&p.replace("{sha}", &c.id))),
-        kind: c.kind.clone().unwrap_or_else(|| if c.merge { "merge".into() } else { "other".into() }),
+        url: l
+            .commit
+            .as_deref()
+            .and_then(|p| markdown::safe_url(&p.replace("{sha}", &c.id))),
+        kind: c.kind.clone().unwrap_or_else(|| {
+            if c.merge {
+                "merge".into()
+            } else {
+                "other".into()
+            }
+        }),
         scope: c.scope.clone(),
         subject: c.subject.clone(),
         breaking: c.breaking,
-        prs: c.prs.iter().map(|n| link(l.pr.as_deref(), "{number}", &n.to_string(), format!("#{n}"))).collect(),
+        prs: c
+            .prs
+            .iter()
+            .map(|n| link(l.pr.as_deref(), "{number}", &n.to_string(), format!("#{n}")))
+            .collect(),
         authors,
     }
 }
@@ -684,7 +800,13 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
         title: i.title.clone(),
         status: format!("{:?}", i.status)
             .chars()
-            .flat_map(|c| if c.is_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
+            .flat_map(|c| {
+                if c.is_uppercase() {
+                    vec!['_', c.to_ascii_lowercase()]
+                } else {
+                    vec![c]
+                }
+            })
             .skip_while(|c| *c == '_')
             .collect(),
         status_label: i.status.label().to_string(),
@@ -699,7 +821,10 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
             let items: Vec<ReadinessItemCtx> = r.by_role(&name).map(item).collect();
             let status = if r.by_role(&name).any(|i| i.blocking) {
                 "blocked"
-            } else if r.by_role(&name).any(|i| matches!(i.status, Status::Pending | Status::Warning)) {
+            } else if r
+                .by_role(&name)
+                .any(|i| matches!(i.status, Status::Pending | Status::Warning))
+            {
                 "pending"
             } else {
                 "ready"
@@ -720,6 +845,11 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
         not_applicable: r.counts.not_applicable,
         warning: r.counts.warning,
         roles,
-        deployment: r.items.iter().filter(|i| i.section == "deployment checklist").map(item).collect(),
+        deployment: r
+            .items
+            .iter()
+            .filter(|i| i.section == "deployment checklist")
+            .map(item)
+            .collect(),
     }
 }

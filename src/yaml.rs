@@ -116,7 +116,12 @@ fn hint_for(message: &str) -> String {
     if core.starts_with("missing field") {
         return "add the field; the input file reference (book/src/reference.md) lists what each file needs".into();
     }
-    if message.contains(": ") && !message.starts_with("did not") && !message.starts_with("found") && !message.starts_with("mapping") && !message.starts_with("while") {
+    if message.contains(": ")
+        && !message.starts_with("did not")
+        && !message.starts_with("found")
+        && !message.starts_with("mapping")
+        && !message.starts_with("while")
+    {
         return "check the value against the input file reference (book/src/reference.md)".into();
     }
     "fix the YAML syntax at this position; quote text that contains `: `, `#`, `[` or starts with a quote".into()
@@ -149,7 +154,9 @@ mod tests {
         let fm = split_front_matter(Path::new("c.md"), src).unwrap();
         assert_eq!(fm.body, "body\n");
         let err = parse::<T>(Path::new("c.md"), fm.yaml, 2).unwrap_err();
-        let Error::Input { location, .. } = err else { panic!() };
+        let Error::Input { location, .. } = err else {
+            panic!()
+        };
         assert!(location.line >= 2, "{location}");
     }
 }

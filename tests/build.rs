@@ -7,12 +7,17 @@ use crate::harness::{fixtures_dir, read_tree, run_in, setup_repo, Case};
 
 fn octoacme(dir: &Path) {
     let case_dir = fixtures_dir().join("octoacme");
-    let case: Case = serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap()).unwrap();
+    let case: Case =
+        serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
+            .unwrap();
     setup_repo(&case_dir, &case, dir);
 }
 
 fn build_all(repo: &Path, out: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let (code, _, stderr) = run_in(repo, &["build".into(), "--all".into(), "--out".into(), out.into()]);
+    let (code, _, stderr) = run_in(
+        repo,
+        &["build".into(), "--all".into(), "--out".into(), out.into()],
+    );
     assert_eq!(code, 0, "{stderr}");
     read_tree(&repo.join(out))
 }
@@ -29,7 +34,10 @@ fn two_builds_are_byte_identical() {
     let other_repo = build_all(&b, "out1");
     assert!(first.len() > 50, "only {} files", first.len());
     assert!(first == again, "same repository, two builds");
-    assert!(first == other_repo, "two repositories made from the same fixture");
+    assert!(
+        first == other_repo,
+        "two repositories made from the same fixture"
+    );
 }
 
 #[test]
@@ -38,13 +46,13 @@ fn internal_text_never_reaches_customer_pages() {
     octoacme(tmp.path());
     let tree = build_all(tmp.path(), "dist");
     let internal_notes = [
-        "bulk_export",                 // 1.1.0 bulk-export internal note
-        "Beta cohort is 40 accounts",  // 1.2.0 dark-mode internal note
-        "12 enterprise accounts",      // 2.0.0 remove-v1-api internal note
-        "penetration test",            // 2.0.0 tls-upgrade internal note
-        "ci: run tests",               // an internal commit
-        "bump dependencies",           // a chore commit
-        "Run migration 0042",          // a deploy item
+        "bulk_export",                // 1.1.0 bulk-export internal note
+        "Beta cohort is 40 accounts", // 1.2.0 dark-mode internal note
+        "12 enterprise accounts",     // 2.0.0 remove-v1-api internal note
+        "penetration test",           // 2.0.0 tls-upgrade internal note
+        "ci: run tests",              // an internal commit
+        "bump dependencies",          // a chore commit
+        "Run migration 0042",         // a deploy item
     ];
     let mut customer_pages = 0;
     for (path, bytes) in &tree {
@@ -59,11 +67,20 @@ fn internal_text_never_reaches_customer_pages() {
     }
     assert!(customer_pages >= 30, "{customer_pages}");
     let stake = String::from_utf8_lossy(&tree["1.1.0/stakeholders.md"]);
-    assert!(stake.contains("Behind the `bulk_export` flag"), "stakeholders see internal notes");
-    assert!(stake.contains("bump dependencies"), "stakeholders see every commit");
+    assert!(
+        stake.contains("Behind the `bulk_export` flag"),
+        "stakeholders see internal notes"
+    );
+    assert!(
+        stake.contains("bump dependencies"),
+        "stakeholders see every commit"
+    );
     let support = String::from_utf8_lossy(&tree["1.1.0/support.md"]);
     assert!(support.contains("export.job"), "support sees support notes");
-    assert!(!support.contains("bulk_export` flag"), "support does not see internal notes");
+    assert!(
+        !support.contains("bulk_export` flag"),
+        "support does not see internal notes"
+    );
 }
 
 #[test]
@@ -82,8 +99,15 @@ fn segment_pages_add_their_items_and_known_issues() {
     assert!(page("1.1.1/customer/enterprise.md").contains("Fixed known issues"));
     assert!(!page("1.2.0/customer/enterprise.md").contains("KI-7"));
     // the breaking release has its migration step on every customer page
-    for p in ["2.0.0/customer/index.md", "2.0.0/customer/enterprise.md", "2.0.0/customer/beta.md"] {
-        assert!(page(p).contains("## Migration steps") && page(p).contains("/api/v2/invoices"), "{p}");
+    for p in [
+        "2.0.0/customer/index.md",
+        "2.0.0/customer/enterprise.md",
+        "2.0.0/customer/beta.md",
+    ] {
+        assert!(
+            page(p).contains("## Migration steps") && page(p).contains("/api/v2/invoices"),
+            "{p}"
+        );
     }
 }
 
@@ -92,9 +116,15 @@ fn release_json_is_the_context_output() {
     let tmp = tempfile::tempdir().unwrap();
     octoacme(tmp.path());
     let tree = build_all(tmp.path(), "dist");
-    let (code, stdout, stderr) = run_in(tmp.path(), &["context".into(), "--tag".into(), "v1.1.0".into()]);
+    let (code, stdout, stderr) = run_in(
+        tmp.path(),
+        &["context".into(), "--tag".into(), "v1.1.0".into()],
+    );
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.as_bytes() == &tree["1.1.0/release.json"][..], "context and release.json differ");
+    assert!(
+        stdout.as_bytes() == &tree["1.1.0/release.json"][..],
+        "context and release.json differ"
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["release"]["version"], "1.1.0");
     assert_eq!(v["release"]["readiness"]["ready"], true);

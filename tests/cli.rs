@@ -12,7 +12,10 @@ fn cli_definition_is_consistent() {
 /// review (rewrite with RELNOTES_BLESS=1).
 #[test]
 fn help_text_snapshot() {
-    let out = std::process::Command::new(bin()).arg("--help").output().unwrap();
+    let out = std::process::Command::new(bin())
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/help.txt");
@@ -32,9 +35,17 @@ fn eject_writes_every_builtin_template() {
         .arg(&dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for (name, text) in relnotes::render::BUILTIN {
-        assert_eq!(std::fs::read_to_string(dir.join(name)).unwrap(), *text, "{name}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(name)).unwrap(),
+            *text,
+            "{name}"
+        );
     }
 }
 
@@ -42,13 +53,34 @@ fn eject_writes_every_builtin_template() {
 fn demo_builds_every_output_and_says_where() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");
-    let out = std::process::Command::new(bin()).args(["demo", "--dir"]).arg(&dir).output().unwrap();
+    let out = std::process::Command::new(bin())
+        .args(["demo", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for v in ["1.0.0", "1.1.0", "1.1.1", "1.2.0", "2.0.0"] {
-        for page in ["customer/index", "customer/enterprise", "customer/beta", "support", "stakeholders", "readiness"] {
+        for page in [
+            "customer/index",
+            "customer/enterprise",
+            "customer/beta",
+            "support",
+            "stakeholders",
+            "readiness",
+        ] {
             for ext in ["md", "html"] {
-                assert!(dir.join("dist").join(v).join(format!("{page}.{ext}")).is_file(), "{v}/{page}.{ext}");
+                assert!(
+                    dir.join("dist")
+                        .join(v)
+                        .join(format!("{page}.{ext}"))
+                        .is_file(),
+                    "{v}/{page}.{ext}"
+                );
             }
         }
         assert!(dir.join("dist").join(v).join("release.json").is_file());

@@ -19,7 +19,10 @@ fn every_fixture_has_a_test() {
         let entry = entry.unwrap();
         if entry.path().join("case.yaml").exists() {
             let name = entry.file_name().to_string_lossy().replace('-', "_");
-            assert!(this.contains(&format!("{name} => ")), "fixture {name} has no test");
+            assert!(
+                this.contains(&format!("{name} => ")),
+                "fixture {name} has no test"
+            );
         }
     }
 }

@@ -62,7 +62,8 @@ fn bless() -> bool {
 /// Creates the case's repository in `dir`.
 pub fn setup_repo(case_dir: &Path, case: &Case, dir: &Path) {
     let history = case_dir.join(case.history.as_deref().unwrap_or("history.yaml"));
-    let text = std::fs::read_to_string(&history).unwrap_or_else(|e| panic!("{}: {e}", history.display()));
+    let text =
+        std::fs::read_to_string(&history).unwrap_or_else(|e| panic!("{}: {e}", history.display()));
     let spec: relnotes::git::HistorySpec = relnotes::yaml::parse(&history, &text, 1).unwrap();
     relnotes::git::write_history(dir, &spec).unwrap();
     let inputs = case_dir.join(case.relnotes.as_deref().unwrap_or("relnotes"));
@@ -100,7 +101,11 @@ pub fn run_in(repo: &Path, args: &[String]) -> (i32, String, String) {
         s.replace(&canon.display().to_string(), "[REPO]")
             .replace(&repo.display().to_string(), "[REPO]")
     };
-    (out.status.code().unwrap_or(-1), clean(&out.stdout), clean(&out.stderr))
+    (
+        out.status.code().unwrap_or(-1),
+        clean(&out.stdout),
+        clean(&out.stderr),
+    )
 }
 
 /// Every file below `dir`, by relative path.
@@ -112,7 +117,12 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -128,7 +138,10 @@ pub fn unsafe_html(name: &str, html: &str) -> Option<String> {
     for (bad, what) in [
         (lower.contains("<script"), "a <script> element"),
         (lower.contains("<iframe"), "an <iframe>"),
-        (lower.contains("<style") && lower.matches("<style").count() > 1, "a second <style> element"),
+        (
+            lower.contains("<style") && lower.matches("<style").count() > 1,
+            "a second <style> element",
+        ),
         (handler.is_match(&lower), "an event handler attribute"),
         (js_link.is_match(&lower), "a javascript: link"),
     ] {
@@ -142,7 +155,8 @@ pub fn unsafe_html(name: &str, html: &str) -> Option<String> {
 /// Runs one case; returns the differences found (empty when it passes).
 pub fn run_case(case_dir: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(case_dir.join("case.yaml")).unwrap();
-    let case: Case = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case_dir.display()));
+    let case: Case =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case_dir.display()));
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
@@ -164,7 +178,10 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
             run.args.join(" ")
         );
         if code != run.exit {
-            problems.push(format!("{}: exit {code}, expected {}\n{transcript}", run.name, run.exit));
+            problems.push(format!(
+                "{}: exit {code}, expected {}\n{transcript}",
+                run.name, run.exit
+            ));
         }
         let file = expected.join(format!("{}.txt", run.name));
         compare(&file, transcript.as_bytes(), &mut problems);
@@ -185,7 +202,11 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
                 }
             } else {
                 let want = read_tree(&exp_dir);
-                for name in want.keys().chain(actual.keys()).collect::<std::collections::BTreeSet<_>>() {
+                for name in want
+                    .keys()
+                    .chain(actual.keys())
+                    .collect::<std::collections::BTreeSet<_>>()
+                {
                     match (want.get(name), actual.get(name)) {
                         (Some(a), Some(b)) if a == b => {}
                         (Some(a), Some(b)) => problems.push(format!(
@@ -193,8 +214,12 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
                             run.name,
                             first_difference(a, b)
                         )),
-                        (Some(_), None) => problems.push(format!("{}: {name} was not written", run.name)),
-                        (None, Some(_)) => problems.push(format!("{}: {name} is not expected", run.name)),
+                        (Some(_), None) => {
+                            problems.push(format!("{}: {name} was not written", run.name))
+                        }
+                        (None, Some(_)) => {
+                            problems.push(format!("{}: {name} is not expected", run.name))
+                        }
                         (None, None) => unreachable!(),
                     }
                 }
@@ -212,7 +237,11 @@ fn compare(file: &Path, actual: &[u8], problems: &mut Vec<String>) {
     }
     match std::fs::read(file) {
         Ok(want) if want == actual => {}
-        Ok(want) => problems.push(format!("{} differs\n{}", file.display(), first_difference(&want, actual))),
+        Ok(want) => problems.push(format!(
+            "{} differs\n{}",
+            file.display(),
+            first_difference(&want, actual)
+        )),
         Err(_) => problems.push(format!(
             "{} is missing (run with RELNOTES_BLESS=1 to create it)\n{}",
             file.display(),
