@@ -240,7 +240,7 @@ impl Sources {
                 .find(|t| t.version.pre.is_empty())
                 .cloned(),
             commits,
-            change_dir: tag.version.to_string(),
+            change_dirs: vec![tag.version.to_string()],
         })
     }
 
@@ -280,6 +280,7 @@ impl Sources {
                 ));
             }
         }
+        let change_dirs = vec![version.to_string(), "unreleased".into()];
         Ok(Job {
             version,
             tag: None,
@@ -290,8 +291,10 @@ impl Sources {
                 .find(|t| t.version.pre.is_empty())
                 .cloned(),
             previous,
+            // After `relnotes release V` and before the tag, the files are
+            // already in changes/V/.
+            change_dirs,
             commits,
-            change_dir: "unreleased".into(),
         })
     }
 
@@ -371,12 +374,14 @@ impl Sources {
         let meta_file = self.inputs.releases.get(&version);
         let meta: ReleaseMeta = meta_file.map(|m| m.meta.clone()).unwrap_or_default();
         let meta_path = self.rel(&self.dir.join("releases").join(format!("{version}.yaml")));
-        let files = self
-            .inputs
-            .changes
-            .get(&job.change_dir)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let files: Vec<ChangeFile> = job
+            .change_dirs
+            .iter()
+            .filter_map(|d| self.inputs.changes.get(d))
+            .flatten()
+            .cloned()
+            .collect();
+        let files = files.as_slice();
 
         // Commits that a change file speaks for.
         let mut covered_prs: HashSet<u64> = HashSet::new();
@@ -641,7 +646,7 @@ struct Job {
     previous: Option<ReleaseTag>,
     previous_stable: Option<ReleaseTag>,
     commits: Vec<git::Commit>,
-    change_dir: String,
+    change_dirs: Vec<String>,
 }
 
 /// Evaluates readiness for an assembled release. `build` stores the

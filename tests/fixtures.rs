@@ -46,4 +46,12 @@ cases! {
     non_utf8 => "non-utf8",
     template_error => "template-error",
     failed_build_keeps_output => "failed-build-keeps-output",
+    check_ready => "check-ready",
+    check_missing_qa_signoff => "check-missing-qa-signoff",
+    check_rejected_signoff => "check-rejected-signoff",
+    check_minor_with_breaking => "check-minor-with-breaking",
+    check_breaking_without_upgrade => "check-breaking-without-upgrade",
+    check_no_communication_plan => "check-no-communication-plan",
+    check_not_customer_facing => "check-not-customer-facing",
+    check_unknown_segment => "check-unknown-segment",
 }

@@ -36,6 +36,9 @@ pub struct Run {
     /// Files to delete before the run.
     #[serde(default)]
     pub remove: Vec<String>,
+    /// Text replacements in files before the run: path -> [{from, to}].
+    #[serde(default)]
+    pub edit: BTreeMap<String, Vec<Edit>>,
     pub args: Vec<String>,
     #[serde(default)]
     pub exit: i32,
@@ -45,6 +48,13 @@ pub struct Run {
     pub tree: Option<String>,
     #[serde(default)]
     pub tree_expected: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edit {
+    pub from: String,
+    pub to: String,
 }
 
 pub fn fixtures_dir() -> PathBuf {
@@ -171,6 +181,21 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
             let path = repo.join(p);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, content).unwrap();
+        }
+        for (p, edits) in &run.edit {
+            let path = repo.join(p);
+            let mut text =
+                std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("edit {p}: {e}"));
+            for e in edits {
+                assert!(
+                    text.contains(&e.from),
+                    "{}: {p} does not contain {:?}",
+                    run.name,
+                    e.from
+                );
+                text = text.replacen(&e.from, &e.to, 1);
+            }
+            std::fs::write(&path, text).unwrap();
         }
         let (code, stdout, stderr) = run_in(&repo, &run.args);
         let transcript = format!(

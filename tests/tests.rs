@@ -4,5 +4,7 @@
 mod harness;
 
 mod build;
+mod check;
 mod cli;
 mod fixtures;
+mod scaffold;
