@@ -3,7 +3,7 @@
 //! that combines sources; after it, everything is plain data in
 //! [`crate::model`]. Rendering, checking and serving never come back here.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -26,9 +26,8 @@ use crate::readiness::{self, Facts, Readiness, Stage};
 pub struct ReleaseTag {
     pub name: String,
     pub version: semver::Version,
-    pub commit: String,
-    pub time: i64,
-    pub offset_minutes: i32,
+    /// What the tag reference points to; [`Sources::peel`] resolves it.
+    pub target: git::TagRef,
 }
 
 /// Which releases a command is about.
@@ -69,8 +68,9 @@ pub struct Assembled {
 }
 
 impl Sources {
-    /// Opens the repository at (or above) `path` and reads all inputs.
-    pub fn load(path: &Path) -> Result<Sources> {
+    /// Opens the repository at (or above) `path` and reads the inputs that
+    /// `target` needs (`None`: all of them).
+    pub fn load(path: &Path, target: Option<&Target>) -> Result<Sources> {
         let repo = Repo::open(path)?;
         repo.ensure_complete()?;
         let workdir = repo.workdir();
@@ -87,8 +87,9 @@ impl Sources {
         };
         let dir = root.join(".relnotes");
         let config = Config::load(&dir)?;
-        let inputs = Inputs::load(&dir)?;
         let tags = release_tags(&repo, &config)?;
+        let only = target.and_then(|t| versions_needed(t, &tags, &config));
+        let inputs = Inputs::load(&dir, only.as_ref())?;
         let skip = config
             .commits
             .skip
@@ -170,7 +171,10 @@ impl Sources {
     /// The unreleased commits: reachable from HEAD and not from the newest tag.
     fn unreleased_range(&self) -> Option<(String, Option<String>)> {
         let head = self.repo().head()?;
-        let last = self.tags.last().map(|t| t.commit.clone());
+        let last = match self.tags.last() {
+            Some(t) => Some(self.peel(t).ok()?.commit),
+            None => None,
+        };
         Some((head, last))
     }
 
@@ -186,10 +190,9 @@ impl Sources {
         }
     }
 
-    /// Assembles the releases named by `target`, oldest first.
-    pub fn assemble(&self, target: &Target) -> Result<Assembled> {
-        let mut jobs: Vec<Job> = Vec::new();
-        match target {
+    /// The releases `target` names, in order, before any reading.
+    fn plan(&self, target: &Target) -> Result<Vec<Plan>> {
+        Ok(match target {
             Target::Latest => {
                 if self.tags.is_empty() {
                     return Err(Error::usage(
@@ -197,42 +200,83 @@ impl Sources {
                         "build the unreleased changes with `relnotes build --unreleased --version 0.1.0`",
                     ));
                 }
-                jobs.push(self.tag_job(self.tags.len() - 1)?);
+                vec![Plan::Tag(self.tags.len() - 1)]
             }
-            Target::Tag(t) => {
-                let i = self.find_tag(t)?;
-                jobs.push(self.tag_job(i)?);
-            }
-            Target::Unreleased(version) => jobs.push(self.unreleased_job(version.clone())?),
+            Target::Tag(t) => vec![Plan::Tag(self.find_tag(t)?)],
+            Target::Unreleased(version) => vec![Plan::Unreleased(version.clone())],
             Target::All => {
-                for i in 0..self.tags.len() {
-                    jobs.push(self.tag_job(i)?);
-                }
+                let mut plan: Vec<Plan> = (0..self.tags.len()).map(Plan::Tag).collect();
                 if self.has_unreleased()? {
-                    jobs.push(self.unreleased_job(None)?);
+                    plan.push(Plan::Unreleased(None));
                 }
+                plan
             }
-        }
+        })
+    }
+
+    /// Assembles the releases named by `target` and hands each to `f` as
+    /// soon as it is ready. One thread walks the history (git2 is not
+    /// thread-safe) while the others assemble and render, and only a few
+    /// releases are in memory at a time, however long the history is.
+    /// Releases arrive in no particular order; each is complete in itself.
+    pub fn for_each_release<F>(&self, target: &Target, f: F) -> Result<()>
+    where
+        F: Fn(Release) -> Result<()> + Sync,
+    {
+        let plan = self.plan(target)?;
         let versions = self.versions();
-        let releases = jobs
-            .into_par_iter()
-            .map(|job| self.release(job, &versions))
-            .collect::<Result<Vec<_>>>()?;
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Job>>(4);
+            scope.spawn(move || {
+                for p in plan {
+                    let job = match p {
+                        Plan::Tag(i) => self.tag_job(i),
+                        Plan::Unreleased(v) => self.unreleased_job(v),
+                    };
+                    let failed = job.is_err();
+                    if tx.send(job).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            rx.into_iter()
+                .par_bridge()
+                .try_for_each(|job| f(self.release(job?, &versions)?))
+        })
+    }
+
+    /// Assembles the releases named by `target`, oldest first.
+    pub fn assemble(&self, target: &Target) -> Result<Assembled> {
+        let out = std::sync::Mutex::new(Vec::new());
+        self.for_each_release(target, |r| {
+            out.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+            Ok(())
+        })?;
+        let mut releases = out.into_inner().unwrap_or_else(|e| e.into_inner());
+        let order = |r: &Release| {
+            semver::Version::parse(&r.version).ok()
+        };
+        releases.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.unreleased.cmp(&b.unreleased)));
         Ok(Assembled {
             project: self.project(),
             releases,
         })
     }
 
+    /// The commit and time of a release tag.
+    pub fn peel(&self, tag: &ReleaseTag) -> Result<git::Peeled> {
+        self.repo().peel(&tag.target)
+    }
+
     fn tag_job(&self, i: usize) -> Result<Job> {
         let tag = &self.tags[i];
         let prev = i.checked_sub(1).map(|p| &self.tags[p]);
-        let commits = self
-            .repo()
-            .commits(&tag.commit, prev.map(|p| p.commit.as_str()))?;
+        let peeled = self.peel(tag)?;
+        let prev_commit = prev.map(|p| self.peel(p)).transpose()?.map(|p| p.commit);
+        let commits = self.repo().commits(&peeled.commit, prev_commit.as_deref())?;
         Ok(Job {
             version: tag.version.clone(),
-            tag: Some(tag.clone()),
+            tag: Some((tag.clone(), peeled)),
             previous: prev.cloned(),
             previous_stable: self.tags[..i]
                 .iter()
@@ -400,9 +444,9 @@ impl Sources {
         let date = meta.date.map(|d| d.to_string()).or_else(|| {
             job.tag
                 .as_ref()
-                .map(|t| local_time(t.time, t.offset_minutes).date().to_string())
+                .map(|(_, p)| local_time(p.time, p.offset_minutes).date().to_string())
         });
-        let time = job.tag.as_ref().map(|t| rfc3339(t.time, t.offset_minutes));
+        let time = job.tag.as_ref().map(|(_, p)| rfc3339(p.time, p.offset_minutes));
         let mut changes = self.changes(files, &commits, date.as_deref(), &meta.highlights);
         for f in files {
             for s in f.front.segments.iter().flatten() {
@@ -455,7 +499,7 @@ impl Sources {
             _ => job
                 .tag
                 .as_ref()
-                .and_then(|t| jiff::Timestamp::from_second(t.time).ok()),
+                .and_then(|(_, p)| jiff::Timestamp::from_second(p.time).ok()),
         };
         let hypercare = start.map(|s| Hypercare {
             hours,
@@ -465,7 +509,7 @@ impl Sources {
 
         let mut release = Release {
             version,
-            tag: job.tag.as_ref().map(|t| t.name.clone()),
+            tag: job.tag.as_ref().map(|(t, _)| t.name.clone()),
             unreleased: job.tag.is_none(),
             previous: job.previous.as_ref().map(|p| PreviousRelease {
                 version: p.version.to_string(),
@@ -640,9 +684,14 @@ impl Sources {
     }
 }
 
+enum Plan {
+    Tag(usize),
+    Unreleased(Option<String>),
+}
+
 struct Job {
     version: semver::Version,
-    tag: Option<ReleaseTag>,
+    tag: Option<(ReleaseTag, git::Peeled)>,
     previous: Option<ReleaseTag>,
     previous_stable: Option<ReleaseTag>,
     commits: Vec<git::Commit>,
@@ -678,6 +727,28 @@ pub fn evaluate(
         hypercare: release.hypercare.as_ref(),
     };
     readiness::evaluate(&facts, stage, strict)
+}
+
+/// The versions whose change files and metadata `target` needs, or `None`
+/// when it needs all of them.
+fn versions_needed(target: &Target, tags: &[ReleaseTag], config: &Config) -> Option<BTreeSet<String>> {
+    let mut set = BTreeSet::new();
+    set.insert("unreleased".to_string());
+    match target {
+        Target::All => return None,
+        Target::Latest => set.extend(tags.last().map(|t| t.version.to_string())),
+        Target::Tag(t) => {
+            // An unknown tag is reported later, with suggestions.
+            let found = tags.iter().find(|x| x.name == *t || x.version.to_string() == *t);
+            set.extend(found.map(|x| x.version.to_string()));
+        }
+        Target::Unreleased(Some(v)) => {
+            set.insert(v.strip_prefix(config.tags.prefix.as_str()).unwrap_or(v).to_string());
+        }
+        // The version comes from the changes: every unreleased one is read.
+        Target::Unreleased(None) => return None,
+    }
+    Some(set)
 }
 
 pub fn kind_rank(kind: &str) -> usize {
@@ -864,11 +935,9 @@ fn release_tags(repo: &Repo, config: &Config) -> Result<Vec<ReleaseTag>> {
             out.insert(
                 v.clone(),
                 ReleaseTag {
-                    name: t.name,
+                    name: t.name.clone(),
                     version: v,
-                    commit: t.commit,
-                    time: t.time,
-                    offset_minutes: t.offset_minutes,
+                    target: t,
                 },
             );
         }

@@ -5,7 +5,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::assemble::{self, Sources, Target};
@@ -46,8 +45,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             out,
             format,
         } => {
-            let sources = Sources::load(&g.repo)?;
             let target = target(&select, all);
+            let sources = Sources::load(&g.repo, Some(&target))?;
             build(
                 &g,
                 &sources,
@@ -58,8 +57,9 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Context { select, all } => {
-            let sources = Sources::load(&g.repo)?;
-            let a = sources.assemble(&target(&select, all))?;
+            let target = target(&select, all);
+            let sources = Sources::load(&g.repo, Some(&target))?;
+            let a = sources.assemble(&target)?;
             let json = if all {
                 serde_json::to_string_pretty(&crate::model::History {
                     project: a.project,
@@ -81,7 +81,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             strict,
             stage,
         } => {
-            let sources = Sources::load(&g.repo)?;
+            let sources = Sources::load(&g.repo, Some(&target(&select, false)))?;
             let stage = match stage {
                 StageArg::PreRelease => Stage::PreRelease,
                 StageArg::PostDeploy => Stage::PostDeploy,
@@ -89,7 +89,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             check(&g, &sources, &target(&select, false), format, stage, strict)
         }
         Command::Next { explain } => {
-            let sources = Sources::load(&g.repo)?;
+            let sources = Sources::load(&g.repo, Some(&Target::Unreleased(Some("unreleased".into()))))?;
             let (v, why) = sources.next_version()?;
             let mut out = format!("{v}\n");
             if explain {
@@ -218,9 +218,9 @@ pub fn build(
     if sources.tags.is_empty() && matches!(target, Target::All) {
         eprintln!("note: this repository has no release tags: everything is unreleased");
     }
-    let assembled = match (target, sources.tags.is_empty()) {
-        (Target::All, true) => sources.assemble(&Target::Unreleased(None))?,
-        _ => sources.assemble(target)?,
+    let target = match (target, sources.tags.is_empty()) {
+        (Target::All, true) => &Target::Unreleased(None),
+        _ => target,
     };
     let renderer = Renderer::new(Some(&sources.dir.join("templates")))?;
     let out = match out {
@@ -229,51 +229,42 @@ pub fn build(
     };
     let staging = Staging::new(&out)?;
     let pages = render::pages(&sources.config);
-    let project = &assembled.project;
+    let project = sources.project();
+    let project = &project;
     let config = &sources.config;
-    let counts: Vec<usize> = assembled
-        .releases
-        .par_iter()
-        .map(|release| -> Result<usize> {
-            let mut n = 0;
-            for &format in formats {
-                let cache = ReleaseCache::new(config, release, format);
-                for spec in &pages {
-                    let text = renderer.render(project, config, release, &cache, spec, format)?;
-                    staging.write(
-                        &format!("{}/{}.{}", release.version, spec.path, format.ext()),
-                        text.as_bytes(),
-                    )?;
-                    n += 1;
-                }
+    let files = std::sync::atomic::AtomicUsize::new(0);
+    let summary = std::sync::Mutex::new(Vec::new());
+    sources.for_each_release(target, |release| {
+        for &format in formats {
+            let cache = ReleaseCache::new(config, &release, format);
+            for spec in &pages {
+                let text = renderer.render(project, config, &release, &cache, spec, format)?;
+                staging.write(&format!("{}/{}.{}", release.version, spec.path, format.ext()), text.as_bytes())?;
+                files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            let json = serde_json::to_string_pretty(&ReleaseJson { project, release })
-                .expect("the model serializes");
-            staging.write(
-                &format!("{}/release.json", release.version),
-                (json + "\n").as_bytes(),
-            )?;
-            Ok(n + 1)
-        })
-        .collect::<Result<_>>()?;
+        }
+        let json = serde_json::to_string_pretty(&ReleaseJson { project, release: &release }).expect("the model serializes");
+        staging.write(&format!("{}/release.json", release.version), (json + "\n").as_bytes())?;
+        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        summary.lock().unwrap_or_else(|e| e.into_inner()).push((
+            semver::Version::parse(&release.version).ok(),
+            release.version.clone(),
+            release.unreleased,
+            release.readiness.ready,
+        ));
+        Ok(())
+    })?;
+    let mut summary = summary.into_inner().unwrap_or_else(|e| e.into_inner());
+    summary.sort();
     let written = staging.commit()?;
-    let files: usize = counts.iter().sum();
-    if g.verbose || assembled.releases.len() <= 3 {
-        for r in &assembled.releases {
+    let files = files.into_inner();
+    if g.verbose || summary.len() <= 3 {
+        for (_, version, unreleased, ready) in &summary {
             g.say(format!(
-                "{} {}{}: {}",
-                if r.unreleased {
-                    "unreleased"
-                } else {
-                    "release"
-                },
-                r.version,
-                if r.readiness.ready {
-                    ""
-                } else {
-                    " (not ready: `relnotes check` says why)"
-                },
-                out.join(&r.version).display()
+                "{} {version}{}: {}",
+                if *unreleased { "unreleased" } else { "release" },
+                if *ready { "" } else { " (not ready: `relnotes check` says why)" },
+                out.join(version).display()
             ));
         }
     }
@@ -569,7 +560,7 @@ fn start_release(g: &Global, version: &str) -> Result<()> {
             "give a version like 1.4.0",
         )
     })?;
-    let sources = Sources::load(&g.repo)?;
+    let sources = Sources::load(&g.repo, Some(&Target::Unreleased(Some(v.to_string()))))?;
     let previous = sources
         .tags
         .iter()

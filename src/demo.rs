@@ -153,7 +153,7 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
         "OctoAcme sample project written to {}",
         dir.display()
     ));
-    let sources = Sources::load(&dir)?;
+    let sources = Sources::load(&dir, None)?;
     let out = build(
         g,
         &sources,

@@ -15,11 +15,18 @@ pub struct Repo {
     repo: git2::Repository,
 }
 
-/// A tag as found in the repository.
+/// A tag as listed: its name and what its reference points to. Listing
+/// reads no objects, so it costs the same with ten tags or ten thousand.
 #[derive(Debug, Clone)]
-pub struct Tag {
+pub struct TagRef {
     pub name: String,
-    /// The commit the tag points to (annotated tags peeled).
+    /// The object the reference points to (a commit, or an annotated tag).
+    pub target: String,
+}
+
+/// A tag resolved to its commit.
+#[derive(Debug, Clone)]
+pub struct Peeled {
     pub commit: String,
     /// Seconds since the epoch: the tagger's time for an annotated tag, the
     /// commit's time otherwise.
@@ -45,6 +52,9 @@ pub struct Commit {
 impl Repo {
     /// Opens the repository containing `path`.
     pub fn open(path: &Path) -> Result<Repo> {
+        // Objects are read, never trusted for security here: skip re-hashing
+        // every object on read, as `git log` does.
+        git2::opts::strict_hash_verification(false);
         let repo = git2::Repository::discover(path).map_err(|e| Error::Git {
             message: format!(
                 "{} is not inside a git repository ({})",
@@ -80,40 +90,46 @@ impl Repo {
         Ok(())
     }
 
-    /// Every tag, unsorted.
-    pub fn tags(&self) -> Result<Vec<Tag>> {
+    /// Every tag, unsorted, without reading any object.
+    pub fn tags(&self) -> Result<Vec<TagRef>> {
         let mut out = Vec::new();
         let refs = self.repo.references_glob("refs/tags/*").map_err(git_err)?;
         for r in refs {
             let r = r.map_err(git_err)?;
-            let Ok(name) = r.shorthand() else { continue };
-            let name = name.to_string();
-            let obj = match r.peel(git2::ObjectType::Any) {
-                Ok(o) => o,
-                Err(_) => continue,
+            let (Ok(name), Some(target)) = (r.shorthand(), r.target()) else {
+                continue;
             };
-            let (commit, tagger) = match r.peel_to_tag() {
-                Ok(tag) => {
-                    let commit = match tag.target().and_then(|t| t.peel_to_commit()) {
-                        Ok(c) => c,
-                        Err(_) => continue, // a tag of a tree or blob is no release
-                    };
-                    (commit, tag.tagger().map(|s| s.when()))
-                }
-                Err(_) => match obj.peel_to_commit() {
-                    Ok(c) => (c, None),
-                    Err(_) => continue,
-                },
-            };
-            let when = tagger.unwrap_or_else(|| commit.time());
-            out.push(Tag {
-                name,
-                commit: commit.id().to_string(),
-                time: when.seconds(),
-                offset_minutes: when.offset_minutes(),
+            out.push(TagRef {
+                name: name.to_string(),
+                target: target.to_string(),
             });
         }
         Ok(out)
+    }
+
+    /// The commit a tag points to, and the tag's time.
+    pub fn peel(&self, tag: &TagRef) -> Result<Peeled> {
+        let not_commit = || Error::Git {
+            message: format!("tag `{}` does not point to a commit", tag.name),
+            help: "release tags must tag commits; delete or move this tag".into(),
+        };
+        let obj = self
+            .repo
+            .find_object(oid(&tag.target)?, None)
+            .map_err(git_err)?;
+        let (commit, tagger) = match obj.as_tag() {
+            Some(t) => {
+                let c = t.target().and_then(|o| o.peel_to_commit()).map_err(|_| not_commit())?;
+                (c, t.tagger().map(|s| s.when()))
+            }
+            None => (obj.peel_to_commit().map_err(|_| not_commit())?, None),
+        };
+        let when = tagger.unwrap_or_else(|| commit.time());
+        Ok(Peeled {
+            commit: commit.id().to_string(),
+            time: when.seconds(),
+            offset_minutes: when.offset_minutes(),
+        })
     }
 
     /// The commit HEAD points to, if any.
