@@ -359,7 +359,7 @@ impl Sources {
         commits: &[git::Commit],
         previous: Option<&ReleaseTag>,
     ) -> (semver::Version, Vec<String>) {
-        let infos: Vec<CommitInfo> = commits
+        let mut infos: Vec<CommitInfo> = commits
             .iter()
             .filter(|c| !self.skipped(c))
             .map(commit_info)
@@ -370,6 +370,7 @@ impl Sources {
             .get("unreleased")
             .map(Vec::as_slice)
             .unwrap_or(&[]);
+        mark_covered(files, &mut infos);
         let changes = self.changes(files, &infos, None, &[]);
         let (required, why) = required_bump(&changes, previous.map(|p| &p.version));
         let base = previous
@@ -427,19 +428,7 @@ impl Sources {
             .collect();
         let files = files.as_slice();
 
-        // Commits that a change file speaks for.
-        let mut covered_prs: HashSet<u64> = HashSet::new();
-        let mut covered_ids: Vec<&str> = Vec::new();
-        for f in files {
-            covered_prs.extend(f.front.prs.iter().copied());
-            covered_ids.extend(f.front.commits.iter().map(String::as_str));
-        }
-        for c in &mut commits {
-            c.covered = c.prs.iter().any(|p| covered_prs.contains(p))
-                || covered_ids
-                    .iter()
-                    .any(|id| id.len() >= 7 && c.id.starts_with(&id.to_ascii_lowercase()));
-        }
+        mark_covered(files, &mut commits);
 
         let date = meta.date.map(|d| d.to_string()).or_else(|| {
             job.tag
@@ -749,6 +738,21 @@ fn versions_needed(target: &Target, tags: &[ReleaseTag], config: &Config) -> Opt
         Target::Unreleased(None) => return None,
     }
     Some(set)
+}
+
+/// Marks the commits that a change file speaks for (by PR number or commit
+/// id prefix), so they are not listed a second time.
+fn mark_covered(files: &[ChangeFile], commits: &mut [CommitInfo]) {
+    let mut covered_prs: HashSet<u64> = HashSet::new();
+    let mut covered_ids: Vec<String> = Vec::new();
+    for f in files {
+        covered_prs.extend(f.front.prs.iter().copied());
+        covered_ids.extend(f.front.commits.iter().map(|c| c.to_ascii_lowercase()));
+    }
+    for c in commits {
+        c.covered = c.prs.iter().any(|p| covered_prs.contains(p))
+            || covered_ids.iter().any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()));
+    }
 }
 
 pub fn kind_rank(kind: &str) -> usize {

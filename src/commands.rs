@@ -495,8 +495,7 @@ pub fn release_skeleton(version: &str, previous: Option<&str>) -> String {
 name:
 # date: {{YYYY-MM-DD}}        # default: the tag's date
 # type: minor                # patch | minor | major; default: from the changes
-summary: |
-  TODO: one paragraph for customers.
+summary: ""                  # one paragraph for customers
 highlights: []               # change ids shown first
 requirements:
   acceptance_criteria: pending
@@ -516,7 +515,7 @@ support:
   trained: pending
   kb_published: pending
   logs_access: pending
-  escalation: ""
+  # escalation: '#support-escalations, then the on-call engineer'
   escalation_updated: pending
   hypercare_hours: 48
   notified: pending          # after the deploy
@@ -533,7 +532,7 @@ deployment:
   backup: pending            # or: not applicable
   staging: pending
   # pipeline: https://ci.example/deploy/456
-  automation: pending
+  # automation: true         # or name the pipeline above
   health_checks: pending
   verifications: []          # - {{ name: Health checks green, status: pending }}
   dashboards: []             # - {{ name: Latency, url: https://grafana.example/d/x }}
