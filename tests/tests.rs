@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod book;
 mod build;
 mod check;
 mod cli;

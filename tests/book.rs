@@ -1,0 +1,78 @@
+//! Every whole-file example in the book is parsed with the real input types,
+//! so the book cannot drift from the code. Examples are fenced as
+//! ```yaml config, ```yaml release, ```markdown change, ```markdown known-issue.
+
+use std::path::Path;
+
+use relnotes::config::Config;
+use relnotes::inputs::{KnownIssueFront, ReleaseMeta};
+
+fn examples() -> Vec<(String, String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src");
+    let mut out = Vec::new();
+    let mut pages: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    pages.sort();
+    for page in pages.into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let mut lines = text.lines().enumerate();
+        while let Some((n, line)) = lines.next() {
+            let Some(info) = line.trim_start().strip_prefix("```") else { continue };
+            let kind = match info.trim() {
+                "yaml config" => "config",
+                "yaml release" => "release",
+                "markdown change" => "change",
+                "markdown known-issue" => "known-issue",
+                _ => {
+                    // Skip the body of any other fence.
+                    if !info.trim().is_empty() {
+                        for (_, l) in lines.by_ref() {
+                            if l.trim_start().starts_with("```") {
+                                break;
+                            }
+                        }
+                    }
+                    continue;
+                }
+            };
+            let mut body = String::new();
+            for (_, l) in lines.by_ref() {
+                if l.trim_start().starts_with("```") {
+                    break;
+                }
+                body.push_str(l);
+                body.push('\n');
+            }
+            let name = format!("{}:{}", page.file_name().unwrap().to_string_lossy(), n + 1);
+            out.push((name, kind.to_string(), body));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_input_example_in_the_book_parses() {
+    let examples = examples();
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, kind, body) in &examples {
+        let path = Path::new(name);
+        let result = match kind.as_str() {
+            "config" => relnotes::yaml::parse::<Config>(path, body, 1).map(|_| ()),
+            "release" => relnotes::yaml::parse::<ReleaseMeta>(path, body, 1).map(|_| ()),
+            "change" => {
+                let file = tmp.path().join("example.md");
+                std::fs::write(&file, body).unwrap();
+                relnotes::inputs::read_change(&file).map(|_| ())
+            }
+            "known-issue" => relnotes::yaml::split_front_matter(path, body)
+                .and_then(|fm| relnotes::yaml::parse::<KnownIssueFront>(path, fm.yaml, 2))
+                .map(|_| ()),
+            _ => unreachable!(),
+        };
+        if let Err(e) = result {
+            panic!("book example {name} ({kind}) does not parse:\n{e}");
+        }
+    }
+    for kind in ["config", "release", "change", "known-issue"] {
+        assert!(examples.iter().any(|(_, k, _)| k == kind), "the book has no `{kind}` example");
+    }
+}
