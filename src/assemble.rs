@@ -253,10 +253,12 @@ impl Sources {
             Ok(())
         })?;
         let mut releases = out.into_inner().unwrap_or_else(|e| e.into_inner());
-        let order = |r: &Release| {
-            semver::Version::parse(&r.version).ok()
-        };
-        releases.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.unreleased.cmp(&b.unreleased)));
+        let order = |r: &Release| semver::Version::parse(&r.version).ok();
+        releases.sort_by(|a, b| {
+            order(a)
+                .cmp(&order(b))
+                .then_with(|| a.unreleased.cmp(&b.unreleased))
+        });
         Ok(Assembled {
             project: self.project(),
             releases,
@@ -273,7 +275,9 @@ impl Sources {
         let prev = i.checked_sub(1).map(|p| &self.tags[p]);
         let peeled = self.peel(tag)?;
         let prev_commit = prev.map(|p| self.peel(p)).transpose()?.map(|p| p.commit);
-        let commits = self.repo().commits(&peeled.commit, prev_commit.as_deref())?;
+        let commits = self
+            .repo()
+            .commits(&peeled.commit, prev_commit.as_deref())?;
         Ok(Job {
             version: tag.version.clone(),
             tag: Some((tag.clone(), peeled)),
@@ -435,7 +439,10 @@ impl Sources {
                 .as_ref()
                 .map(|(_, p)| local_time(p.time, p.offset_minutes).date().to_string())
         });
-        let time = job.tag.as_ref().map(|(_, p)| rfc3339(p.time, p.offset_minutes));
+        let time = job
+            .tag
+            .as_ref()
+            .map(|(_, p)| rfc3339(p.time, p.offset_minutes));
         let mut changes = self.changes(files, &commits, date.as_deref(), &meta.highlights);
         for f in files {
             for s in f.front.segments.iter().flatten() {
@@ -720,7 +727,11 @@ pub fn evaluate(
 
 /// The versions whose change files and metadata `target` needs, or `None`
 /// when it needs all of them.
-fn versions_needed(target: &Target, tags: &[ReleaseTag], config: &Config) -> Option<BTreeSet<String>> {
+fn versions_needed(
+    target: &Target,
+    tags: &[ReleaseTag],
+    config: &Config,
+) -> Option<BTreeSet<String>> {
     let mut set = BTreeSet::new();
     set.insert("unreleased".to_string());
     match target {
@@ -728,11 +739,17 @@ fn versions_needed(target: &Target, tags: &[ReleaseTag], config: &Config) -> Opt
         Target::Latest => set.extend(tags.last().map(|t| t.version.to_string())),
         Target::Tag(t) => {
             // An unknown tag is reported later, with suggestions.
-            let found = tags.iter().find(|x| x.name == *t || x.version.to_string() == *t);
+            let found = tags
+                .iter()
+                .find(|x| x.name == *t || x.version.to_string() == *t);
             set.extend(found.map(|x| x.version.to_string()));
         }
         Target::Unreleased(Some(v)) => {
-            set.insert(v.strip_prefix(config.tags.prefix.as_str()).unwrap_or(v).to_string());
+            set.insert(
+                v.strip_prefix(config.tags.prefix.as_str())
+                    .unwrap_or(v)
+                    .to_string(),
+            );
         }
         // The version comes from the changes: every unreleased one is read.
         Target::Unreleased(None) => return None,
@@ -751,7 +768,9 @@ fn mark_covered(files: &[ChangeFile], commits: &mut [CommitInfo]) {
     }
     for c in commits {
         c.covered = c.prs.iter().any(|p| covered_prs.contains(p))
-            || covered_ids.iter().any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()));
+            || covered_ids
+                .iter()
+                .any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()));
     }
 }
 

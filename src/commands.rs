@@ -89,7 +89,10 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             check(&g, &sources, &target(&select, false), format, stage, strict)
         }
         Command::Next { explain } => {
-            let sources = Sources::load(&g.repo, Some(&Target::Unreleased(Some("unreleased".into()))))?;
+            let sources = Sources::load(
+                &g.repo,
+                Some(&Target::Unreleased(Some("unreleased".into()))),
+            )?;
             let (v, why) = sources.next_version()?;
             let mut out = format!("{v}\n");
             if explain {
@@ -239,12 +242,22 @@ pub fn build(
             let cache = ReleaseCache::new(config, &release, format);
             for spec in &pages {
                 let text = renderer.render(project, config, &release, &cache, spec, format)?;
-                staging.write(&format!("{}/{}.{}", release.version, spec.path, format.ext()), text.as_bytes())?;
+                staging.write(
+                    &format!("{}/{}.{}", release.version, spec.path, format.ext()),
+                    text.as_bytes(),
+                )?;
                 files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
         }
-        let json = serde_json::to_string_pretty(&ReleaseJson { project, release: &release }).expect("the model serializes");
-        staging.write(&format!("{}/release.json", release.version), (json + "\n").as_bytes())?;
+        let json = serde_json::to_string_pretty(&ReleaseJson {
+            project,
+            release: &release,
+        })
+        .expect("the model serializes");
+        staging.write(
+            &format!("{}/release.json", release.version),
+            (json + "\n").as_bytes(),
+        )?;
         files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         summary.lock().unwrap_or_else(|e| e.into_inner()).push((
             semver::Version::parse(&release.version).ok(),
@@ -263,7 +276,11 @@ pub fn build(
             g.say(format!(
                 "{} {version}{}: {}",
                 if *unreleased { "unreleased" } else { "release" },
-                if *ready { "" } else { " (not ready: `relnotes check` says why)" },
+                if *ready {
+                    ""
+                } else {
+                    " (not ready: `relnotes check` says why)"
+                },
                 out.join(version).display()
             ));
         }

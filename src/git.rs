@@ -119,7 +119,10 @@ impl Repo {
             .map_err(git_err)?;
         let (commit, tagger) = match obj.as_tag() {
             Some(t) => {
-                let c = t.target().and_then(|o| o.peel_to_commit()).map_err(|_| not_commit())?;
+                let c = t
+                    .target()
+                    .and_then(|o| o.peel_to_commit())
+                    .map_err(|_| not_commit())?;
                 (c, t.tagger().map(|s| s.when()))
             }
             None => (obj.peel_to_commit().map_err(|_| not_commit())?, None),

@@ -154,7 +154,11 @@ mod tests {
 
     #[test]
     fn markdown_without_html_or_links_skips_the_sanitizer_safely() {
-        for s in ["**bold** and `code` & <not html", "- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |", "Tom & Jerry > 3"] {
+        for s in [
+            "**bold** and `code` & <not html",
+            "- a\n- b\n\n| x | y |\n|---|---|\n| 1 | 2 |",
+            "Tom & Jerry > 3",
+        ] {
             let mut raw = String::new();
             html::push_html(&mut raw, Parser::new_ext(s, options()));
             assert_eq!(to_html(s), CLEANER.clean(&raw).to_string(), "{s}");

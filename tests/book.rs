@@ -10,13 +10,21 @@ use relnotes::inputs::{KnownIssueFront, ReleaseMeta};
 fn examples() -> Vec<(String, String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src");
     let mut out = Vec::new();
-    let mut pages: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     pages.sort();
-    for page in pages.into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+    for page in pages
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
         let text = std::fs::read_to_string(&page).unwrap();
         let mut lines = text.lines().enumerate();
         while let Some((n, line)) = lines.next() {
-            let Some(info) = line.trim_start().strip_prefix("```") else { continue };
+            let Some(info) = line.trim_start().strip_prefix("```") else {
+                continue;
+            };
             let kind = match info.trim() {
                 "yaml config" => "config",
                 "yaml release" => "release",
@@ -73,6 +81,9 @@ fn every_input_example_in_the_book_parses() {
         }
     }
     for kind in ["config", "release", "change", "known-issue"] {
-        assert!(examples.iter().any(|(_, k, _)| k == kind), "the book has no `{kind}` example");
+        assert!(
+            examples.iter().any(|(_, k, _)| k == kind),
+            "the book has no `{kind}` example"
+        );
     }
 }
