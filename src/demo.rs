@@ -188,7 +188,7 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
     }
     g.say(String::new());
     g.say(format!(
-        "Try: cd {} && relnotes check --tag v1.1.0 && relnotes next --explain",
+        "Try: relnotes --repo {0} check --tag v1.1.0 (from this checkout: cargo run --release -- --repo {0} check --tag v1.1.0)",
         dir.display()
     ));
     Ok(())
