@@ -139,6 +139,35 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Build the support knowledge base: a static site over every release
+    /// and known issue.
+    Kb {
+        /// Output directory (default: `<output dir>/kb`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Site format: HTML with search, or Markdown for a wiki.
+        #[arg(long, value_enum, default_value_t = KbFormat::Html)]
+        format: KbFormat,
+        /// Who the site is for: support (everything but internal notes) or
+        /// customers (customer-visible text only).
+        #[arg(long, value_enum, default_value_t = KbAudience::Support)]
+        audience: KbAudience,
+    },
+    /// Preview every page of a release in the browser, rebuilt as files change.
+    Preview {
+        #[command(flatten)]
+        select: Select,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 4173)]
+        port: u16,
+        /// Address to listen on. Anything but loopback exposes unreleased
+        /// notes to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Open the index page in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create `.relnotes/` with a commented configuration.
     Init,
     /// Print shell completions.
@@ -166,6 +195,18 @@ pub enum TemplatesAction {
 pub enum FormatArg {
     Md,
     Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum KbFormat {
+    Html,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum KbAudience {
+    Support,
+    Customer,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

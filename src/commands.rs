@@ -145,6 +145,14 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             crate::demo::run(&g, dir)?;
             Ok(Outcome::Success)
         }
+        Command::Kb { out, format, audience } => {
+            crate::kb::run(&g, out, format, audience)?;
+            Ok(Outcome::Success)
+        }
+        Command::Preview { select, port, host, open } => {
+            crate::preview::run(&g, target(&select, false), port, &host, open)?;
+            Ok(Outcome::Success)
+        }
         Command::Init => {
             init(&g)?;
             Ok(Outcome::Success)
@@ -174,7 +182,7 @@ fn print_stdout(s: &str) -> Result<()> {
         .map_err(|e| Error::io("writing", "stdout", e))
 }
 
-fn target(select: &Select, all: bool) -> Target {
+pub fn target(select: &Select, all: bool) -> Target {
     if all {
         Target::All
     } else if select.unreleased {
@@ -231,34 +239,16 @@ pub fn build(
         None => sources.root.join(&sources.config.output.dir),
     };
     let staging = Staging::new(&out)?;
-    let pages = render::pages(&sources.config);
     let project = sources.project();
     let project = &project;
     let config = &sources.config;
     let files = std::sync::atomic::AtomicUsize::new(0);
     let summary = std::sync::Mutex::new(Vec::new());
     sources.for_each_release(target, |release| {
-        for &format in formats {
-            let cache = ReleaseCache::new(config, &release, format);
-            for spec in &pages {
-                let text = renderer.render(project, config, &release, &cache, spec, format)?;
-                staging.write(
-                    &format!("{}/{}.{}", release.version, spec.path, format.ext()),
-                    text.as_bytes(),
-                )?;
-                files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
+        for (path, text) in render_release(&renderer, project, config, &release, formats)? {
+            staging.write(&path, text.as_bytes())?;
+            files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        let json = serde_json::to_string_pretty(&ReleaseJson {
-            project,
-            release: &release,
-        })
-        .expect("the model serializes");
-        staging.write(
-            &format!("{}/release.json", release.version),
-            (json + "\n").as_bytes(),
-        )?;
-        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         summary.lock().unwrap_or_else(|e| e.into_inner()).push((
             semver::Version::parse(&release.version).ok(),
             release.version.clone(),
@@ -290,6 +280,28 @@ pub fn build(
         written.len(),
         out.display()
     ));
+    Ok(out)
+}
+
+/// Every file `build` writes for one release, as (path below the output
+/// directory, content), in a fixed order. `preview` serves the same.
+pub fn render_release(
+    renderer: &Renderer,
+    project: &Project,
+    config: &crate::config::Config,
+    release: &Release,
+    formats: &[Format],
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for &format in formats {
+        let cache = ReleaseCache::new(config, release, format);
+        for spec in &render::pages(config) {
+            let text = renderer.render(project, config, release, &cache, spec, format)?;
+            out.push((format!("{}/{}.{}", release.version, spec.path, format.ext()), text));
+        }
+    }
+    let json = serde_json::to_string_pretty(&ReleaseJson { project, release }).expect("the model serializes");
+    out.push((format!("{}/release.json", release.version), json + "\n"));
     Ok(out)
 }
 

@@ -8,4 +8,6 @@ mod build;
 mod check;
 mod cli;
 mod fixtures;
+mod kb;
+mod preview;
 mod scaffold;

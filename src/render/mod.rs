@@ -4,6 +4,9 @@
 //! template reference), already filtered for the page's audience, so a custom
 //! template cannot leak internal text onto a customer page.
 
+pub mod kb;
+pub mod preview;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -18,25 +21,25 @@ use crate::readiness::{Readiness, Status};
 /// The built-in templates, embedded in the binary. `relnotes templates
 /// eject` writes these out; `.relnotes/templates/<name>` overrides one.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("style.css", include_str!("../templates/style.css")),
-    ("customer.html", include_str!("../templates/customer.html")),
-    ("customer.md", include_str!("../templates/customer.md")),
-    ("support.html", include_str!("../templates/support.html")),
-    ("support.md", include_str!("../templates/support.md")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("customer.html", include_str!("../../templates/customer.html")),
+    ("customer.md", include_str!("../../templates/customer.md")),
+    ("support.html", include_str!("../../templates/support.html")),
+    ("support.md", include_str!("../../templates/support.md")),
     (
         "stakeholders.html",
-        include_str!("../templates/stakeholders.html"),
+        include_str!("../../templates/stakeholders.html"),
     ),
     (
         "stakeholders.md",
-        include_str!("../templates/stakeholders.md"),
+        include_str!("../../templates/stakeholders.md"),
     ),
     (
         "readiness.html",
-        include_str!("../templates/readiness.html"),
+        include_str!("../../templates/readiness.html"),
     ),
-    ("readiness.md", include_str!("../templates/readiness.md")),
+    ("readiness.md", include_str!("../../templates/readiness.md")),
 ];
 
 /// The pages of one release.

@@ -1,0 +1,1 @@
+//! `relnotes kb` (issue 4).

@@ -1,0 +1,1 @@
+//! `relnotes preview` (issue 5).
