@@ -129,3 +129,32 @@ fn release_json_is_the_context_output() {
     assert_eq!(v["release"]["version"], "1.1.0");
     assert_eq!(v["release"]["readiness"]["ready"], true);
 }
+
+/// The renderer builds page contexts from cached values for speed; they must
+/// be exactly the documented `PageCtx` (what custom templates are written
+/// against).
+#[test]
+fn cached_contexts_render_like_the_documented_context() {
+    use relnotes::assemble::{Sources, Target};
+    use relnotes::config::Format;
+    use relnotes::render::{page_context, pages, ReleaseCache, Renderer};
+    let tmp = tempfile::tempdir().unwrap();
+    relnotes::demo::write_sample(tmp.path()).unwrap();
+    let sources = Sources::load(tmp.path(), None).unwrap();
+    let a = sources.assemble(&Target::All).unwrap();
+    let renderer = Renderer::new(None).unwrap();
+    let mut compared = 0;
+    for release in &a.releases {
+        for format in [Format::Md, Format::Html] {
+            let cache = ReleaseCache::new(&sources.config, release, format);
+            for spec in pages(&sources.config) {
+                let fast = renderer.render(&a.project, &sources.config, release, &cache, &spec, format).unwrap();
+                let ctx = page_context(&a.project, &sources.config, release, &cache, &spec, format);
+                let slow = renderer.render_context(spec.page, format, &ctx).unwrap();
+                assert!(fast == slow, "{} {} {:?} differs", release.version, spec.path, format);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 60, "{compared}");
+}

@@ -160,10 +160,18 @@ impl Renderer {
         spec: &PageSpec,
         format: Format,
     ) -> Result<String> {
-        let ctx = page_context(project, config, release, cache, spec, format);
-        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| self.error(e))?;
+        let ctx = tera_context(project, config, release, cache, spec, format).map_err(|e| self.error(e))?;
         self.tera
             .render(&spec.page.template(format), &ctx)
+            .map_err(|e| self.error(e))
+    }
+
+    /// Renders a page from its documented context (what `render` does, by a
+    /// slower road: for tests and tools that build a context themselves).
+    pub fn render_context(&self, page: Page, format: Format, ctx: &PageCtx) -> Result<String> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| self.error(e))?;
+        self.tera
+            .render(&page.template(format), &ctx)
             .map_err(|e| self.error(e))
     }
 
@@ -433,28 +441,184 @@ pub struct ReleaseCache {
     items: Vec<ItemCtx>,
     known: Vec<IssueCtx>,
     fixed: Vec<IssueCtx>,
+    /// The same, as template values, per audience variant: converting once
+    /// per release instead of once per page is most of the rendering time
+    /// saved on long histories. Indexed by [`audience_slot`].
+    item_values: [Vec<tera::Value>; 3],
+    /// Known and fixed issues: [customer variant, full].
+    known_values: [Vec<tera::Value>; 2],
+    fixed_values: [Vec<tera::Value>; 2],
+    commits_value: tera::Value,
+    readiness_value: tera::Value,
+}
+
+fn audience_slot(a: Audience) -> usize {
+    match a {
+        Audience::Customer => 0,
+        Audience::Support => 1,
+        Audience::Internal => 2,
+    }
 }
 
 impl ReleaseCache {
     pub fn new(config: &Config, release: &Release, format: Format) -> ReleaseCache {
+        let items: Vec<ItemCtx> = release.changes.iter().map(|c| item(config, c, format)).collect();
+        let known: Vec<IssueCtx> = release.known_issues.iter().map(|k| issue(config, k, format)).collect();
+        let fixed: Vec<IssueCtx> = release.fixed_issues.iter().map(|k| issue(config, k, format)).collect();
+        let values = |a: Audience| -> Vec<tera::Value> {
+            items.iter().map(|i| tera::Value::from_serializable(&item_for(i, a))).collect()
+        };
+        let issue_values = |list: &[IssueCtx]| -> [Vec<tera::Value>; 2] {
+            [
+                list.iter().map(|i| tera::Value::from_serializable(&issue_for(i, Audience::Customer))).collect(),
+                list.iter().map(tera::Value::from_serializable).collect(),
+            ]
+        };
+        let commits: Vec<CommitCtx> = release.commits.iter().map(|c| commit_ctx(config, c)).collect();
         ReleaseCache {
-            items: release
-                .changes
-                .iter()
-                .map(|c| item(config, c, format))
-                .collect(),
-            known: release
-                .known_issues
-                .iter()
-                .map(|k| issue(config, k, format))
-                .collect(),
-            fixed: release
-                .fixed_issues
-                .iter()
-                .map(|k| issue(config, k, format))
-                .collect(),
+            item_values: [values(Audience::Customer), values(Audience::Support), values(Audience::Internal)],
+            known_values: issue_values(&known),
+            fixed_values: issue_values(&fixed),
+            commits_value: tera::Value::from_serializable(&commits),
+            readiness_value: tera::Value::from_serializable(&readiness_ctx(&release.readiness)),
+            items,
+            known,
+            fixed,
         }
     }
+}
+
+/// What of a change an audience may see: customers get neither support
+/// nor internal notes, authors or commits; support gets no internal notes.
+fn item_for(i: &ItemCtx, audience: Audience) -> ItemCtx {
+    let mut i = i.clone();
+    if audience != Audience::Internal {
+        i.internal = None;
+        i.deploy.clear();
+    }
+    if audience == Audience::Customer {
+        i.support = None;
+        i.authors.clear();
+        i.commits.clear();
+        i.held_until = None;
+    }
+    i
+}
+
+fn issue_for(i: &IssueCtx, audience: Audience) -> IssueCtx {
+    let mut i = i.clone();
+    if audience == Audience::Customer {
+        i.segments.clear();
+    }
+    i
+}
+
+/// Which items of a release a page shows, and in which places.
+struct Layout {
+    audience: Audience,
+    highlights: Vec<usize>,
+    /// (kind, item indices), in display order.
+    sections: Vec<(String, Vec<usize>)>,
+    migration: Vec<usize>,
+    known: Vec<usize>,
+    fixed: Vec<usize>,
+}
+
+fn page_audience(page: Page) -> Audience {
+    match page {
+        Page::Customer => Audience::Customer,
+        Page::Support => Audience::Support,
+        Page::Stakeholders | Page::Readiness => Audience::Internal,
+    }
+}
+
+fn layout(release: &Release, cache: &ReleaseCache, spec: &PageSpec) -> Layout {
+    let segment = spec.segment.as_deref();
+    let shown: Vec<usize> = release
+        .changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| match spec.page {
+            Page::Customer => c.is_for_customers_in(segment),
+            Page::Support => c.is_for(Audience::Support),
+            Page::Stakeholders => true,
+            Page::Readiness => false,
+        })
+        .map(|(n, _)| n)
+        .collect();
+    let items = &cache.items;
+    let migration = shown
+        .iter()
+        .copied()
+        .filter(|&n| items[n].breaking && items[n].upgrade.is_some())
+        .collect();
+    let mut highlights = Vec::new();
+    let mut sections: Vec<(String, Vec<usize>)> = Vec::new();
+    for n in shown {
+        if items[n].highlight {
+            highlights.push(n);
+            continue;
+        }
+        match sections.last_mut() {
+            Some((kind, list)) if *kind == items[n].kind => list.push(n),
+            _ => sections.push((items[n].kind.clone(), vec![n])),
+        }
+    }
+    let issue_filter = |k: &KnownIssue| spec.page != Page::Customer || k.is_for_customers_in(segment);
+    let pick = |list: &[KnownIssue]| -> Vec<usize> {
+        list.iter().enumerate().filter(|(_, k)| issue_filter(k)).map(|(n, _)| n).collect()
+    };
+    Layout {
+        audience: page_audience(spec.page),
+        highlights,
+        sections,
+        migration,
+        known: pick(&release.known_issues),
+        fixed: pick(&release.fixed_issues),
+    }
+}
+
+/// The template context of a page, built from the cached values.
+fn tera_context(
+    project: &Project,
+    config: &Config,
+    release: &Release,
+    cache: &ReleaseCache,
+    spec: &PageSpec,
+    format: Format,
+) -> tera::TeraResult<tera::Context> {
+    use std::collections::BTreeMap;
+    use tera::Value;
+    let l = layout(release, cache, spec);
+    let frame = page_frame(project, config, release, spec, format);
+    let mut ctx = tera::Context::from_serialize(&frame)?;
+    let items = &cache.item_values[audience_slot(l.audience)];
+    let list = |ix: &[usize]| Value::from(ix.iter().map(|&n| items[n].clone()).collect::<Vec<_>>());
+    ctx.insert_value("highlights", list(&l.highlights));
+    ctx.insert_value("migration", list(&l.migration));
+    let sections: Vec<Value> = l
+        .sections
+        .iter()
+        .map(|(kind, ix)| {
+            let mut m: BTreeMap<&'static str, Value> = BTreeMap::new();
+            m.insert("kind", Value::from(kind.as_str()));
+            m.insert("title", Value::from(section_title(kind)));
+            m.insert("items", list(ix));
+            Value::from(m)
+        })
+        .collect();
+    ctx.insert_value("sections", Value::from(sections));
+    let slot = usize::from(l.audience != Audience::Customer);
+    let pick = |values: &[Value], ix: &[usize]| Value::from(ix.iter().map(|&n| values[n].clone()).collect::<Vec<_>>());
+    ctx.insert_value("known_issues", pick(&cache.known_values[slot], &l.known));
+    ctx.insert_value("fixed_issues", pick(&cache.fixed_values[slot], &l.fixed));
+    if spec.page == Page::Stakeholders {
+        ctx.insert_value("commits", cache.commits_value.clone());
+    }
+    if matches!(spec.page, Page::Stakeholders | Page::Readiness) {
+        ctx.insert_value("readiness", cache.readiness_value.clone());
+    }
+    Ok(ctx)
 }
 
 fn link(pattern: Option<&str>, key: &str, value: &str, label: String) -> Link {
@@ -553,7 +717,9 @@ fn section_title(kind: &str) -> &'static str {
     }
 }
 
-/// Builds the context of one page, filtered for its audience.
+/// Builds the context of one page, filtered for its audience. This is the
+/// documented template context; rendering builds the same from cached
+/// values (see `tera_context`).
 pub fn page_context(
     project: &Project,
     config: &Config,
@@ -562,79 +728,36 @@ pub fn page_context(
     spec: &PageSpec,
     format: Format,
 ) -> PageCtx {
-    let segment = spec.segment.as_deref();
-    let audience = match spec.page {
-        Page::Customer => Audience::Customer,
-        Page::Support => Audience::Support,
-        Page::Stakeholders | Page::Readiness => Audience::Internal,
-    };
-    // Which changes this page shows, and what of them.
-    let shown: Vec<ItemCtx> = release
-        .changes
+    let l = layout(release, cache, spec);
+    let mut ctx = page_frame(project, config, release, spec, format);
+    let items = |ix: &[usize]| -> Vec<ItemCtx> { ix.iter().map(|&n| item_for(&cache.items[n], l.audience)).collect() };
+    ctx.highlights = items(&l.highlights);
+    ctx.migration = items(&l.migration);
+    ctx.sections = l
+        .sections
         .iter()
-        .zip(&cache.items)
-        .filter(|(c, _)| match spec.page {
-            Page::Customer => c.is_for_customers_in(segment),
-            Page::Support => c.is_for(Audience::Support),
-            Page::Stakeholders => true,
-            Page::Readiness => false,
-        })
-        .map(|(_, i)| {
-            let mut i = i.clone();
-            if audience != Audience::Internal {
-                i.internal = None;
-                i.deploy.clear();
-            }
-            if audience == Audience::Customer {
-                i.support = None;
-                i.authors.clear();
-                i.commits.clear();
-                i.held_until = None;
-            }
-            i
+        .map(|(kind, ix)| SectionCtx {
+            kind: kind.clone(),
+            title: section_title(kind).to_string(),
+            items: items(ix),
         })
         .collect();
-    let migration: Vec<ItemCtx> = shown
-        .iter()
-        .filter(|i| i.breaking && i.upgrade.is_some())
-        .cloned()
-        .collect();
-    let (highlights, rest): (Vec<ItemCtx>, Vec<ItemCtx>) =
-        shown.into_iter().partition(|i| i.highlight);
-    let mut sections: Vec<SectionCtx> = Vec::new();
-    for i in rest {
-        match sections.last_mut() {
-            Some(s) if s.kind == i.kind => s.items.push(i),
-            _ => sections.push(SectionCtx {
-                kind: i.kind.clone(),
-                title: section_title(&i.kind).to_string(),
-                items: vec![i],
-            }),
-        }
+    ctx.known_issues = l.known.iter().map(|&n| issue_for(&cache.known[n], l.audience)).collect();
+    ctx.fixed_issues = l.fixed.iter().map(|&n| issue_for(&cache.fixed[n], l.audience)).collect();
+    if spec.page == Page::Stakeholders {
+        ctx.commits = release.commits.iter().map(|c| commit_ctx(config, c)).collect();
     }
-    let issue_filter =
-        |k: &KnownIssue| spec.page != Page::Customer || k.is_for_customers_in(segment);
-    let strip = |mut i: IssueCtx| {
-        if audience == Audience::Customer {
-            i.segments.clear();
-        }
-        i
-    };
-    let known_issues: Vec<IssueCtx> = release
-        .known_issues
-        .iter()
-        .zip(&cache.known)
-        .filter(|(k, _)| issue_filter(k))
-        .map(|(_, i)| strip(i.clone()))
-        .collect();
-    let fixed_issues: Vec<IssueCtx> = release
-        .fixed_issues
-        .iter()
-        .zip(&cache.fixed)
-        .filter(|(k, _)| issue_filter(k))
-        .map(|(_, i)| strip(i.clone()))
-        .collect();
+    if matches!(spec.page, Page::Stakeholders | Page::Readiness) {
+        ctx.readiness = Some(readiness_ctx(&release.readiness));
+    }
+    ctx
+}
 
+/// Everything of a page's context except the lists of changes, issues and
+/// commits and the readiness report (left empty).
+fn page_frame(project: &Project, config: &Config, release: &Release, spec: &PageSpec, format: Format) -> PageCtx {
+    let segment = spec.segment.as_deref();
+    let audience = page_audience(spec.page);
     let meta = &release.metadata;
     let title = {
         let mut t = format!("{} {}", project.name, release.version);
@@ -668,17 +791,6 @@ pub fn page_context(
     } else {
         Vec::new()
     };
-    let commits = if spec.page == Page::Stakeholders {
-        release
-            .commits
-            .iter()
-            .map(|c| commit_ctx(config, c))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let readiness = matches!(spec.page, Page::Stakeholders | Page::Readiness)
-        .then(|| readiness_ctx(&release.readiness));
     let support = (spec.page == Page::Support).then(|| SupportCtx {
         escalation: meta
             .support
@@ -755,13 +867,13 @@ pub fn page_context(
             summary: release.summary.as_deref().map(|s| Text::block(s, format)),
             last_known_good: release.last_known_good.clone(),
         },
-        highlights,
-        sections,
-        migration,
-        known_issues,
-        fixed_issues,
-        commits,
-        readiness,
+        highlights: Vec::new(),
+        sections: Vec::new(),
+        migration: Vec::new(),
+        known_issues: Vec::new(),
+        fixed_issues: Vec::new(),
+        commits: Vec::new(),
+        readiness: None,
         support,
         ops,
     }
