@@ -465,8 +465,25 @@ impl ReleaseCache {
         let items: Vec<ItemCtx> = release.changes.iter().map(|c| item(config, c, format)).collect();
         let known: Vec<IssueCtx> = release.known_issues.iter().map(|k| issue(config, k, format)).collect();
         let fixed: Vec<IssueCtx> = release.fixed_issues.iter().map(|k| issue(config, k, format)).collect();
+        // Only the variants some page will show: an internal-only change
+        // never needs its customer form.
         let values = |a: Audience| -> Vec<tera::Value> {
-            items.iter().map(|i| tera::Value::from_serializable(&item_for(i, a))).collect()
+            items
+                .iter()
+                .zip(&release.changes)
+                .map(|(i, c)| {
+                    let shown = match a {
+                        Audience::Customer => c.is_for(Audience::Customer) && !c.held,
+                        Audience::Support => c.is_for(Audience::Support),
+                        Audience::Internal => true,
+                    };
+                    if shown {
+                        tera::Value::from_serializable(&item_for(i, a))
+                    } else {
+                        tera::Value::none()
+                    }
+                })
+                .collect()
         };
         let issue_values = |list: &[IssueCtx]| -> [Vec<tera::Value>; 2] {
             [
