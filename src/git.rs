@@ -10,6 +10,22 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+/// Process-wide libgit2 settings for a command-line run. Call once, first
+/// thing in `main`, before any thread exists (libgit2 keeps these in
+/// unsynchronized globals).
+pub fn configure_process() {
+    // Objects are only read here: skip re-hashing every object on read, as
+    // `git log` does.
+    git2::opts::strict_hash_verification(false);
+    // Each commit is read once per release walk; a small object cache is
+    // enough and keeps memory flat on long histories (libgit2's default
+    // allows 256 MB).
+    // SAFETY: called from `main` before any other thread is started.
+    unsafe {
+        let _ = git2::opts::set_cache_max_size(16 * 1024 * 1024);
+    }
+}
+
 /// A git repository opened for reading.
 pub struct Repo {
     repo: git2::Repository,
@@ -52,9 +68,6 @@ pub struct Commit {
 impl Repo {
     /// Opens the repository containing `path`.
     pub fn open(path: &Path) -> Result<Repo> {
-        // Objects are read, never trusted for security here: skip re-hashing
-        // every object on read, as `git log` does.
-        git2::opts::strict_hash_verification(false);
         let repo = git2::Repository::discover(path).map_err(|e| Error::Git {
             message: format!(
                 "{} is not inside a git repository ({})",

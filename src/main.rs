@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    relnotes::git::configure_process();
     let cli = relnotes::cli::Cli::parse();
     match relnotes::run(cli) {
         Ok(relnotes::Outcome::Success) => ExitCode::SUCCESS,
