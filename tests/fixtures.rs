@@ -54,4 +54,5 @@ cases! {
     check_no_communication_plan => "check-no-communication-plan",
     check_not_customer_facing => "check-not-customer-facing",
     check_unknown_segment => "check-unknown-segment",
+    kb_octoacme => "kb-octoacme",
 }

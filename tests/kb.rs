@@ -1,1 +1,576 @@
-//! `relnotes kb` (issue 4).
+//! `relnotes kb` (issue 4): the HTML sites compared with their expected
+//! pages, every internal link and anchor resolved, byte-identical rebuilds,
+//! nothing for support or internal eyes on the customer site, safe pages
+//! from hostile input, template overrides, a failed run keeping the old
+//! site, and the search box driven in headless Chromium.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::harness::{fixtures_dir, read_tree, run_in, setup_repo, unsafe_html, Case};
+
+/// The one script element the site writes itself (home page only). The
+/// harness's check rejects every script element, so the KB's pages are
+/// checked with exactly this one taken out: any other script still fails.
+const OWN_SCRIPT: &str = r#"<script src="search.js" defer></script>"#;
+
+fn case_repo(case: &str, dir: &Path) {
+    let case_dir = fixtures_dir().join(case);
+    let case: Case =
+        serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
+            .unwrap();
+    setup_repo(&case_dir, &case, dir);
+}
+
+fn octoacme(dir: &Path) {
+    case_repo("kb-octoacme", dir);
+}
+
+fn kb(repo: &Path, args: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let mut all = vec!["kb".to_string()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    let (code, _, stderr) = run_in(repo, &all);
+    assert_eq!(code, 0, "relnotes {}: {stderr}", all.join(" "));
+    let out = args
+        .iter()
+        .position(|a| *a == "--out")
+        .map(|i| args[i + 1])
+        .unwrap_or("dist/kb");
+    read_tree(&repo.join(out))
+}
+
+fn text(tree: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8_lossy(
+        tree.get(path)
+            .unwrap_or_else(|| panic!("{path} was not written")),
+    )
+    .into_owned()
+}
+
+fn check_safe(tree: &BTreeMap<String, Vec<u8>>) {
+    for (name, bytes) in tree {
+        if name.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes).replacen(OWN_SCRIPT, "", 1);
+            if let Some(problem) = unsafe_html(name, &html) {
+                panic!("{problem}");
+            }
+        }
+    }
+}
+
+fn bless() -> bool {
+    std::env::var_os("RELNOTES_BLESS").is_some_and(|v| v != "0")
+}
+
+/// The HTML sites of the kb-octoacme fixture against `expected/kb/` and
+/// `expected/kb-customer/` (RELNOTES_BLESS=1 rewrites them). The Markdown
+/// site is compared by the fixture harness itself.
+#[test]
+fn kb_sites_match_the_expected_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let expected = fixtures_dir().join("kb-octoacme/expected");
+    let mut problems = Vec::new();
+    for (name, args) in [
+        ("kb", vec![]),
+        ("kb-customer", vec!["--audience", "customer", "--out", "kbcust"]),
+    ] {
+        let actual = kb(tmp.path(), &args);
+        check_safe(&actual);
+        let dir = expected.join(name);
+        if bless() {
+            let _ = std::fs::remove_dir_all(&dir);
+            for (path, bytes) in &actual {
+                let p = dir.join(path);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, bytes).unwrap();
+            }
+            continue;
+        }
+        let want = read_tree(&dir);
+        for path in want.keys().chain(actual.keys()).collect::<BTreeSet<_>>() {
+            match (want.get(path), actual.get(path)) {
+                (Some(a), Some(b)) if a == b => {}
+                (Some(a), Some(b)) => {
+                    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                    let line = a
+                        .lines()
+                        .zip(b.lines())
+                        .enumerate()
+                        .find(|(_, (x, y))| x != y)
+                        .map(|(i, (x, y))| format!("line {}:\n  expected: {x}\n  actual:   {y}", i + 1))
+                        .unwrap_or_else(|| "lengths differ".into());
+                    problems.push(format!("{name}: {path} differs\n  {line}"));
+                }
+                (Some(_), None) => problems.push(format!("{name}: {path} was not written")),
+                (None, Some(_)) => problems.push(format!("{name}: {path} is not expected")),
+                (None, None) => unreachable!(),
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n(after a deliberate change: RELNOTES_BLESS=1 cargo test)",
+        problems.join("\n")
+    );
+}
+
+// ------------------------------------------------------------ link checker
+
+/// Internal links of a page: `href` and `src` values in HTML, link targets
+/// in Markdown. Links to other sites, mail and `data:` are not ours.
+fn links(path: &str, text: &str) -> Vec<String> {
+    let re = if path.ends_with(".html") {
+        regex::Regex::new(r#"(?:href|src|data-index)="([^"]*)""#).unwrap()
+    } else {
+        regex::Regex::new(r#"\]\(([^)\s]*)\)"#).unwrap()
+    };
+    re.captures_iter(text)
+        .map(|c| c[1].replace("&amp;", "&"))
+        .filter(|u| {
+            let l = u.to_ascii_lowercase();
+            !["http:", "https:", "mailto:", "data:"]
+                .iter()
+                .any(|s| l.starts_with(s))
+        })
+        .collect()
+}
+
+fn ids(html: &str) -> BTreeSet<String> {
+    regex::Regex::new(r#"\sid="([^"]+)""#)
+        .unwrap()
+        .captures_iter(html)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+/// Every internal link of every page: the file exists inside the site and,
+/// for `#anchor`s, the target page has an element with that id. Returns the
+/// broken links.
+fn broken_links(tree: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut broken = Vec::new();
+    for (path, bytes) in tree {
+        if !(path.ends_with(".html") || path.ends_with(".md")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        for link in links(path, &text) {
+            let (file, anchor) = match link.split_once('#') {
+                Some((f, a)) => (f, Some(a)),
+                None => (link.as_str(), None),
+            };
+            let file = file.split('?').next().unwrap_or("");
+            let target = if file.is_empty() {
+                Some(path.clone())
+            } else {
+                resolve(path, file)
+            };
+            let Some(target) = target.filter(|t| tree.contains_key(t)) else {
+                broken.push(format!("{path}: {link} does not resolve to a file of the site"));
+                continue;
+            };
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                if !target.ends_with(".html")
+                    || !ids(&String::from_utf8_lossy(&tree[&target])).contains(anchor)
+                {
+                    broken.push(format!("{path}: {link}: {target} has no id {anchor:?}"));
+                }
+            }
+        }
+    }
+    broken
+}
+
+/// `rel` seen from the page at `from`, as a path from the site root; `None`
+/// when it leaves the site.
+fn resolve(from: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    for args in [
+        vec![],
+        vec!["--audience", "customer", "--out", "kbcust"],
+        vec!["--format", "md", "--out", "kbmd"],
+        vec!["--format", "md", "--audience", "customer", "--out", "kbmdcust"],
+    ] {
+        let tree = kb(tmp.path(), &args);
+        let pages = tree
+            .keys()
+            .filter(|p| p.ends_with(".html") || p.ends_with(".md"))
+            .count();
+        assert!(pages >= 12, "{args:?}: only {pages} pages");
+        let checked: usize = tree
+            .iter()
+            .map(|(p, b)| links(p, &String::from_utf8_lossy(b)).len())
+            .sum();
+        assert!(checked > 50, "{args:?}: only {checked} links found");
+        let broken = broken_links(&tree);
+        assert!(broken.is_empty(), "{args:?}:\n{}", broken.join("\n"));
+    }
+}
+
+/// The checker itself: a missing page, a missing anchor and a link out of
+/// the site are each reported.
+#[test]
+fn the_link_checker_finds_broken_links() {
+    let mut tree = BTreeMap::new();
+    tree.insert(
+        "index.html".to_string(),
+        br#"<a href="issues/KI-1.html#issue-KI-1">a</a> <a href="issues/KI-2.html">b</a> <a href="../out.html">c</a> <a href="https://x.example/">d</a>"#.to_vec(),
+    );
+    tree.insert(
+        "issues/KI-1.html".to_string(),
+        br#"<h1 id="top">KI-1</h1><a href="../index.html">home</a>"#.to_vec(),
+    );
+    tree.insert("index.md".to_string(), b"[x](issues/KI-3.md)".to_vec());
+    let broken = broken_links(&tree);
+    assert_eq!(broken.len(), 4, "{broken:#?}");
+}
+
+// ------------------------------------------------------------- determinism
+
+#[test]
+fn two_kb_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    octoacme(&a);
+    octoacme(&b);
+    for args in [
+        vec!["--out", "one"],
+        vec!["--format", "md", "--out", "one"],
+        vec!["--audience", "customer", "--out", "one"],
+    ] {
+        let first = kb(&a, &args);
+        let mut again_args = args.clone();
+        *again_args.last_mut().unwrap() = "two";
+        let again = kb(&a, &again_args);
+        let other = kb(&b, &args);
+        assert!(first.len() > 10, "{args:?}: {} files", first.len());
+        assert!(first == again, "{args:?}: two builds in one repository differ");
+        assert!(first == other, "{args:?}: two repositories from one fixture differ");
+    }
+    // The index is written with sorted keys.
+    let site = kb(&a, &["--out", "three"]);
+    let js = text(&site, "search-index.js");
+    let json = js
+        .split_once(" = ")
+        .map(|(_, j)| j.trim_end().trim_end_matches(';'))
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    fn canonical(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                let parts: Vec<String> = keys
+                    .into_iter()
+                    .map(|k| format!("{}:{}", serde_json::Value::from(k.as_str()), canonical(&m[k])))
+                    .collect();
+                format!("{{{}}}", parts.join(","))
+            }
+            serde_json::Value::Array(a) => {
+                format!("[{}]", a.iter().map(canonical).collect::<Vec<_>>().join(","))
+            }
+            other => other.to_string(),
+        }
+    }
+    assert!(canonical(&v) == json, "the index is not written with sorted keys");
+    assert!(json.contains("\"issues/KI-7.html\""), "KI-7 is not in the index");
+    assert_eq!(v["index"]["version"], "0.9.5");
+}
+
+// --------------------------------------------------------------- audiences
+
+/// Text in the OctoAcme inputs that only support or stakeholders may see.
+const NOT_FOR_CUSTOMERS: &[&str] = &[
+    "export.job",                 // support note of bulk-export
+    "stale totals",               // support note of faster-billing
+    "For support",                // the support-note label
+    "bulk_export",                // internal note of bulk-export
+    "Beta cohort is 40 accounts", // internal note of dark-mode
+    "12 enterprise accounts",     // internal note of remove-v1-api
+    "penetration test",           // internal note of tls-upgrade
+    "Run migration 0042",         // a deploy item
+    "support-escalations",        // escalation path
+    "on-call",                    // escalation path
+    "oncall",                     // on-call rota
+    "Escalation",                 // the escalation headings
+    "Hypercare",                  // the support window
+    "ci: run tests",              // an internal commit
+    "bump dependencies",          // a chore commit
+];
+
+#[test]
+fn the_customer_site_has_no_support_internal_or_escalation_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    for args in [
+        vec!["--audience", "customer", "--out", "kbcust"],
+        vec!["--audience", "customer", "--format", "md", "--out", "kbmdcust"],
+    ] {
+        let tree = kb(tmp.path(), &args);
+        assert!(tree.len() >= 12, "{}", tree.len());
+        for (path, bytes) in &tree {
+            let t = String::from_utf8_lossy(bytes);
+            for bad in NOT_FOR_CUSTOMERS {
+                assert!(!t.contains(bad), "{args:?}: {path} shows {bad:?}");
+            }
+        }
+        assert!(
+            !tree.keys().any(|p| p.starts_with("changes/")),
+            "{args:?}: change pages carry support notes"
+        );
+        // Every segment's known issues are listed, with the segment's name.
+        let ext = if args.contains(&"md") { "md" } else { "html" };
+        let ki9 = text(&tree, &format!("issues/KI-9.{ext}"));
+        assert!(ki9.contains("Beta program"), "{ki9}");
+        assert!(ki9.contains("Switch to the light theme"), "{ki9}");
+        // Segment-only changes are listed with their segment.
+        let r110 = text(&tree, &format!("releases/1.1.0.{ext}"));
+        assert!(r110.contains("export all invoices") && r110.contains("Enterprise plan"));
+    }
+    // The support site does show them (so the list above is not stale).
+    let support = kb(tmp.path(), &[]);
+    let all: String = support
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for shown in [
+        "export.job",
+        "stale totals",
+        "For support",
+        "support-escalations",
+        "on-call",
+        "Escalation",
+        "Hypercare",
+    ] {
+        assert!(all.contains(shown), "the support site lacks {shown:?}");
+    }
+    for hidden in ["bulk_export", "Beta cohort is 40 accounts", "Run migration 0042"] {
+        assert!(!all.contains(hidden), "the support site shows internal {hidden:?}");
+    }
+}
+
+// ------------------------------------------------------- pages and content
+
+#[test]
+fn issue_pages_have_every_fact_and_link_to_every_release_they_appear_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let tree = kb(tmp.path(), &[]);
+    let ki8 = text(&tree, "issues/KI-8.html");
+    for fact in [
+        "<h1>KI-8: PDF invoices show the wrong logo after a logo change</h1>",
+        "<dt>Severity</dt><dd>low</dd>",
+        "<dt>Status</dt><dd>open</dd>",
+        "<dt>Affected versions</dt><dd>&gt;=1.1.0</dd>",
+        "<dt>Fixed in</dt><dd>not fixed yet</dd>",
+        "<dt>Segments</dt><dd>All customers</dd>",
+        "PDF invoices keep showing the old logo",
+        "There is no workaround.",
+        "#support-escalations, then the API on-call engineer",
+    ] {
+        assert!(ki8.contains(fact), "KI-8 lacks {fact:?}");
+    }
+    for v in ["1.1.0", "1.1.1", "1.2.0", "2.0.0"] {
+        assert!(
+            ki8.contains(&format!("../releases/{v}.html#issue-KI-8")),
+            "KI-8 does not link to {v}"
+        );
+    }
+    assert!(!ki8.contains("releases/1.0.0.html"), "KI-8 does not affect 1.0.0");
+    let ki7 = text(&tree, "issues/KI-7.html");
+    assert!(ki7.contains("<dt>Fixed in</dt><dd>1.1.1</dd>"));
+    assert!(ki7.contains("<dt>Segments</dt><dd>Enterprise plan</dd>"));
+    assert!(ki7.contains("releases/1.1.1.html#issue-KI-7\">OctoAcme 1.1.1</a>: fixed in this release"));
+    // Home: the latest release, open issues by severity, releases by date.
+    let home = text(&tree, "index.html");
+    let pos = |s: &str| home.find(s).unwrap_or_else(|| panic!("home lacks {s:?}"));
+    assert!(pos("<h2>Latest release</h2>") < pos("releases/2.0.0.html"));
+    assert!(pos("<h3>Low severity</h3>") < pos("issues/KI-8.html"));
+    assert!(!home.contains("issues/KI-7.html\">"), "a fixed issue among the open ones");
+    assert!(pos("<li><a href=\"releases/2.0.0.html\"") < pos("<li><a href=\"releases/1.0.0.html\""));
+    assert!(home.contains("id=\"search-q\"") && home.contains("<label for=\"search-q\">"));
+    // Release pages link to their neighbours and to change pages.
+    let r110 = text(&tree, "releases/1.1.0.html");
+    assert!(r110.contains("href=\"../releases/1.0.0.html\" rel=\"prev\""));
+    assert!(r110.contains("href=\"../releases/1.1.1.html\" rel=\"next\""));
+    assert!(r110.contains("href=\"../changes/1.1.0/bulk-export.html\""));
+    let first = text(&tree, "releases/1.0.0.html");
+    assert!(!first.contains("rel=\"prev\""));
+    let last = text(&tree, "releases/2.0.0.html");
+    assert!(!last.contains("rel=\"next\""));
+    let change = text(&tree, "changes/1.1.0/bulk-export.html");
+    assert!(change.contains("export.job") && change.contains("#change-bulk-export"));
+    // Unreleased changes are not part of the KB.
+    assert!(!tree.keys().any(|p| p.contains("2.1.0")));
+    // Indexes: open and fixed issues; every release.
+    let issues = text(&tree, "issues/index.html");
+    assert!(issues.find("id=\"open\"").unwrap() < issues.find("KI-8").unwrap());
+    assert!(issues.find("id=\"fixed\"").unwrap() < issues.find("KI-10").unwrap());
+    let releases = text(&tree, "releases/index.html");
+    assert_eq!(releases.matches("<tr><td><a href=").count(), 5);
+}
+
+/// One `lang`, one `h1`, headings that never skip a level, no empty links.
+#[test]
+fn pages_are_accessible_plain_html() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let heading = regex::Regex::new(r"<h([1-6])[\s>]").unwrap();
+    let empty_link = regex::Regex::new(r"<a [^>]*>\s*</a>").unwrap();
+    for args in [vec![], vec!["--audience", "customer", "--out", "kbcust"]] {
+        let tree = kb(tmp.path(), &args);
+        let css = text(&tree, "style.css");
+        assert!(css.contains("@media print"), "no print styles");
+        for (path, bytes) in tree.iter().filter(|(p, _)| p.ends_with(".html")) {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "{path}");
+            assert!(html.contains("<link rel=\"stylesheet\" href=\""), "{path}");
+            let levels: Vec<usize> = heading
+                .captures_iter(&html)
+                .map(|c| c[1].parse().unwrap())
+                .collect();
+            assert_eq!(levels.iter().filter(|l| **l == 1).count(), 1, "{path}: one h1");
+            assert_eq!(levels.first(), Some(&1), "{path}: starts with h1");
+            for w in levels.windows(2) {
+                assert!(w[1] <= w[0] + 1, "{path}: h{} after h{}", w[1], w[0]);
+            }
+            assert!(!empty_link.is_match(&html), "{path}: a link without text");
+        }
+    }
+}
+
+#[test]
+fn hostile_input_cannot_inject_markup_or_escape_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("hostile-input", tmp.path());
+    // An id that tries to leave the issues folder.
+    std::fs::write(
+        tmp.path().join(".relnotes/known-issues/escape.md"),
+        "---\nid: \"../../escaped\"\ntitle: \"<img src=x onerror=alert(1)>\"\naffects: \">=1.0.0\"\nworkaround: \"[x](javascript:alert(2))\"\n---\n<script>alert(3)</script>\n",
+    )
+    .unwrap();
+    let tree = kb(tmp.path(), &[]);
+    check_safe(&tree);
+    assert!(tree.contains_key("issues/-..-escaped.html"), "{:?}", tree.keys());
+    assert!(!tmp.path().join("dist/escaped.html").exists());
+    // The only link that does not resolve is the input's own `<img src=x>`.
+    let broken: Vec<String> = broken_links(&tree)
+        .into_iter()
+        .filter(|b| !b.contains(": x does not resolve"))
+        .collect();
+    assert!(broken.is_empty(), "{broken:?}");
+    let md = kb(tmp.path(), &["--format", "md", "--out", "kbmd"]);
+    assert!(md.contains_key("issues/-..-escaped.md"));
+}
+
+// ---------------------------------------------- templates and failed runs
+
+#[test]
+fn a_kb_template_override_wins_and_a_broken_one_keeps_the_old_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let before = kb(tmp.path(), &[]);
+    let dir = tmp.path().join(".relnotes/templates/kb");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("issue.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Custom {{ issue.id }}</h1>{% endblock content %}",
+    )
+    .unwrap();
+    let after = kb(tmp.path(), &[]);
+    assert!(text(&after, "issues/KI-8.html").contains("<h1>Custom KI-8</h1>"));
+    assert_eq!(before["releases/1.1.0.html"], after["releases/1.1.0.html"]);
+
+    std::fs::write(dir.join("release.html"), "{% if %}").unwrap();
+    let (code, _, stderr) = run_in(tmp.path(), &["kb".into()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("release.html"), "{stderr}");
+    assert_eq!(read_tree(&tmp.path().join("dist/kb")), after, "the old site was changed");
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("relnotes-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A page of an issue that was deleted goes with the next build.
+#[test]
+fn a_rebuild_replaces_the_whole_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    kb(tmp.path(), &[]);
+    std::fs::remove_file(tmp.path().join(".relnotes/known-issues/KI-9.md")).unwrap();
+    let tree = kb(tmp.path(), &[]);
+    assert!(!tree.contains_key("issues/KI-9.html"));
+    assert!(tree.contains_key("issues/KI-8.html"));
+}
+
+// ----------------------------------------------------------------- browser
+
+/// The search box in headless Chromium: tests/browser/kb-search.mjs types a
+/// known issue's title, follows the result to the issue page and checks the
+/// workaround and the console. Skipped (with a message) when Node, Chromium
+/// or the browser test's node_modules are missing, unless CI=true.
+#[test]
+fn search_finds_a_known_issue_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("tests/browser/kb-search.mjs");
+    let chromium = Path::new("/usr/bin/chromium");
+    let modules = root.join("tests/browser/node_modules/playwright-core");
+    let node_ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing: Vec<&str> = [
+        (!node_ok, "node"),
+        (!chromium.exists(), "/usr/bin/chromium"),
+        (
+            !modules.is_dir(),
+            "tests/browser/node_modules (npm ci --prefix tests/browser)",
+        ),
+    ]
+    .into_iter()
+    .filter(|(m, _)| *m)
+    .map(|(_, what)| what)
+    .collect();
+    if !missing.is_empty() {
+        let msg = format!("browser test skipped: missing {}", missing.join(", "));
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg} (CI=true)");
+        eprintln!("{msg}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    kb(tmp.path(), &["--out", "site"]);
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .arg(tmp.path().join("site"))
+        .current_dir(root)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "kb-search.mjs failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
