@@ -130,7 +130,10 @@ pub fn build(
                 return Ok(());
             }
             let at = versions.iter().position(|v| *v == release.version);
-            let neighbour = |i: Option<usize>| i.and_then(|i| versions.get(i)).map(|v| (v.clone(), v.clone()));
+            let neighbour = |i: Option<usize>| {
+                i.and_then(|i| versions.get(i))
+                    .map(|v| (v.clone(), v.clone()))
+            };
             let previous = neighbour(at.and_then(|i| i.checked_sub(1)));
             let next = neighbour(at.map(|i| i + 1));
             let mut o = site.release(&renderer, &release, previous.as_ref(), next.as_ref())?;
@@ -145,7 +148,7 @@ pub fn build(
         })?;
     }
     let mut outs = outs.into_inner().unwrap_or_else(|e| e.into_inner());
-    outs.sort_by(|a, b| site::version_key(&a.row.version).cmp(&site::version_key(&b.row.version)));
+    outs.sort_by_key(|o| site::version_key(&o.row.version));
     let releases: Vec<&ReleaseOut> = outs.iter().collect();
     let mut docs = docs.into_inner().unwrap_or_else(|e| e.into_inner());
 

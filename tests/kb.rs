@@ -73,7 +73,10 @@ fn kb_sites_match_the_expected_pages() {
     let mut problems = Vec::new();
     for (name, args) in [
         ("kb", vec![]),
-        ("kb-customer", vec!["--audience", "customer", "--out", "kbcust"]),
+        (
+            "kb-customer",
+            vec!["--audience", "customer", "--out", "kbcust"],
+        ),
     ] {
         let actual = kb(tmp.path(), &args);
         check_safe(&actual);
@@ -98,7 +101,9 @@ fn kb_sites_match_the_expected_pages() {
                         .zip(b.lines())
                         .enumerate()
                         .find(|(_, (x, y))| x != y)
-                        .map(|(i, (x, y))| format!("line {}:\n  expected: {x}\n  actual:   {y}", i + 1))
+                        .map(|(i, (x, y))| {
+                            format!("line {}:\n  expected: {x}\n  actual:   {y}", i + 1)
+                        })
                         .unwrap_or_else(|| "lengths differ".into());
                     problems.push(format!("{name}: {path} differs\n  {line}"));
                 }
@@ -166,7 +171,9 @@ fn broken_links(tree: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
                 resolve(path, file)
             };
             let Some(target) = target.filter(|t| tree.contains_key(t)) else {
-                broken.push(format!("{path}: {link} does not resolve to a file of the site"));
+                broken.push(format!(
+                    "{path}: {link} does not resolve to a file of the site"
+                ));
                 continue;
             };
             if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
@@ -206,7 +213,14 @@ fn every_internal_link_and_anchor_resolves() {
         vec![],
         vec!["--audience", "customer", "--out", "kbcust"],
         vec!["--format", "md", "--out", "kbmd"],
-        vec!["--format", "md", "--audience", "customer", "--out", "kbmdcust"],
+        vec![
+            "--format",
+            "md",
+            "--audience",
+            "customer",
+            "--out",
+            "kbmdcust",
+        ],
     ] {
         let tree = kb(tmp.path(), &args);
         let pages = tree
@@ -262,8 +276,14 @@ fn two_kb_builds_are_byte_identical() {
         let again = kb(&a, &again_args);
         let other = kb(&b, &args);
         assert!(first.len() > 10, "{args:?}: {} files", first.len());
-        assert!(first == again, "{args:?}: two builds in one repository differ");
-        assert!(first == other, "{args:?}: two repositories from one fixture differ");
+        assert!(
+            first == again,
+            "{args:?}: two builds in one repository differ"
+        );
+        assert!(
+            first == other,
+            "{args:?}: two repositories from one fixture differ"
+        );
     }
     // The index is written with sorted keys.
     let site = kb(&a, &["--out", "three"]);
@@ -280,18 +300,33 @@ fn two_kb_builds_are_byte_identical() {
                 keys.sort();
                 let parts: Vec<String> = keys
                     .into_iter()
-                    .map(|k| format!("{}:{}", serde_json::Value::from(k.as_str()), canonical(&m[k])))
+                    .map(|k| {
+                        format!(
+                            "{}:{}",
+                            serde_json::Value::from(k.as_str()),
+                            canonical(&m[k])
+                        )
+                    })
                     .collect();
                 format!("{{{}}}", parts.join(","))
             }
             serde_json::Value::Array(a) => {
-                format!("[{}]", a.iter().map(canonical).collect::<Vec<_>>().join(","))
+                format!(
+                    "[{}]",
+                    a.iter().map(canonical).collect::<Vec<_>>().join(",")
+                )
             }
             other => other.to_string(),
         }
     }
-    assert!(canonical(&v) == json, "the index is not written with sorted keys");
-    assert!(json.contains("\"issues/KI-7.html\""), "KI-7 is not in the index");
+    assert!(
+        canonical(&v) == json,
+        "the index is not written with sorted keys"
+    );
+    assert!(
+        json.contains("\"issues/KI-7.html\""),
+        "KI-7 is not in the index"
+    );
     assert_eq!(v["index"]["version"], "0.9.5");
 }
 
@@ -322,7 +357,14 @@ fn the_customer_site_has_no_support_internal_or_escalation_text() {
     octoacme(tmp.path());
     for args in [
         vec!["--audience", "customer", "--out", "kbcust"],
-        vec!["--audience", "customer", "--format", "md", "--out", "kbmdcust"],
+        vec![
+            "--audience",
+            "customer",
+            "--format",
+            "md",
+            "--out",
+            "kbmdcust",
+        ],
     ] {
         let tree = kb(tmp.path(), &args);
         assert!(tree.len() >= 12, "{}", tree.len());
@@ -362,8 +404,15 @@ fn the_customer_site_has_no_support_internal_or_escalation_text() {
     ] {
         assert!(all.contains(shown), "the support site lacks {shown:?}");
     }
-    for hidden in ["bulk_export", "Beta cohort is 40 accounts", "Run migration 0042"] {
-        assert!(!all.contains(hidden), "the support site shows internal {hidden:?}");
+    for hidden in [
+        "bulk_export",
+        "Beta cohort is 40 accounts",
+        "Run migration 0042",
+    ] {
+        assert!(
+            !all.contains(hidden),
+            "the support site shows internal {hidden:?}"
+        );
     }
 }
 
@@ -394,18 +443,28 @@ fn issue_pages_have_every_fact_and_link_to_every_release_they_appear_on() {
             "KI-8 does not link to {v}"
         );
     }
-    assert!(!ki8.contains("releases/1.0.0.html"), "KI-8 does not affect 1.0.0");
+    assert!(
+        !ki8.contains("releases/1.0.0.html"),
+        "KI-8 does not affect 1.0.0"
+    );
     let ki7 = text(&tree, "issues/KI-7.html");
     assert!(ki7.contains("<dt>Fixed in</dt><dd>1.1.1</dd>"));
     assert!(ki7.contains("<dt>Segments</dt><dd>Enterprise plan</dd>"));
-    assert!(ki7.contains("releases/1.1.1.html#issue-KI-7\">OctoAcme 1.1.1</a>: fixed in this release"));
+    assert!(
+        ki7.contains("releases/1.1.1.html#issue-KI-7\">OctoAcme 1.1.1</a>: fixed in this release")
+    );
     // Home: the latest release, open issues by severity, releases by date.
     let home = text(&tree, "index.html");
     let pos = |s: &str| home.find(s).unwrap_or_else(|| panic!("home lacks {s:?}"));
     assert!(pos("<h2>Latest release</h2>") < pos("releases/2.0.0.html"));
     assert!(pos("<h3>Low severity</h3>") < pos("issues/KI-8.html"));
-    assert!(!home.contains("issues/KI-7.html\">"), "a fixed issue among the open ones");
-    assert!(pos("<li><a href=\"releases/2.0.0.html\"") < pos("<li><a href=\"releases/1.0.0.html\""));
+    assert!(
+        !home.contains("issues/KI-7.html\">"),
+        "a fixed issue among the open ones"
+    );
+    assert!(
+        pos("<li><a href=\"releases/2.0.0.html\"") < pos("<li><a href=\"releases/1.0.0.html\"")
+    );
     assert!(home.contains("id=\"search-q\"") && home.contains("<label for=\"search-q\">"));
     // Release pages link to their neighbours and to change pages.
     let r110 = text(&tree, "releases/1.1.0.html");
@@ -441,13 +500,20 @@ fn pages_are_accessible_plain_html() {
         assert!(css.contains("@media print"), "no print styles");
         for (path, bytes) in tree.iter().filter(|(p, _)| p.ends_with(".html")) {
             let html = String::from_utf8_lossy(bytes);
-            assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "{path}");
+            assert!(
+                html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+                "{path}"
+            );
             assert!(html.contains("<link rel=\"stylesheet\" href=\""), "{path}");
             let levels: Vec<usize> = heading
                 .captures_iter(&html)
                 .map(|c| c[1].parse().unwrap())
                 .collect();
-            assert_eq!(levels.iter().filter(|l| **l == 1).count(), 1, "{path}: one h1");
+            assert_eq!(
+                levels.iter().filter(|l| **l == 1).count(),
+                1,
+                "{path}: one h1"
+            );
             assert_eq!(levels.first(), Some(&1), "{path}: starts with h1");
             for w in levels.windows(2) {
                 assert!(w[1] <= w[0] + 1, "{path}: h{} after h{}", w[1], w[0]);
@@ -469,7 +535,11 @@ fn hostile_input_cannot_inject_markup_or_escape_the_site() {
     .unwrap();
     let tree = kb(tmp.path(), &[]);
     check_safe(&tree);
-    assert!(tree.contains_key("issues/-..-escaped.html"), "{:?}", tree.keys());
+    assert!(
+        tree.contains_key("issues/-..-escaped.html"),
+        "{:?}",
+        tree.keys()
+    );
     assert!(!tmp.path().join("dist/escaped.html").exists());
     // The only link that does not resolve is the input's own `<img src=x>`.
     let broken: Vec<String> = broken_links(&tree)
@@ -503,7 +573,11 @@ fn a_kb_template_override_wins_and_a_broken_one_keeps_the_old_site() {
     let (code, _, stderr) = run_in(tmp.path(), &["kb".into()]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("release.html"), "{stderr}");
-    assert_eq!(read_tree(&tmp.path().join("dist/kb")), after, "the old site was changed");
+    assert_eq!(
+        read_tree(&tmp.path().join("dist/kb")),
+        after,
+        "the old site was changed"
+    );
     let leftovers: Vec<PathBuf> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -554,7 +628,10 @@ fn search_finds_a_known_issue_in_headless_chromium() {
     .collect();
     if !missing.is_empty() {
         let msg = format!("browser test skipped: missing {}", missing.join(", "));
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg} (CI=true)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{msg} (CI=true)"
+        );
         eprintln!("{msg}");
         return;
     }

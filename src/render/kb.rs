@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{page_context, ItemCtx, Page, PageCtx, PageSpec, ReleaseCache, ReleaseCtx, SupportCtx, Text};
+use super::{
+    page_context, ItemCtx, Page, PageCtx, PageSpec, ReleaseCache, ReleaseCtx, SupportCtx, Text,
+};
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
 use crate::markdown;
@@ -21,17 +23,32 @@ use crate::model::{KnownIssue, Project, Release};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/kb/base.html")),
     ("home.html", include_str!("../../templates/kb/home.html")),
-    ("release.html", include_str!("../../templates/kb/release.html")),
+    (
+        "release.html",
+        include_str!("../../templates/kb/release.html"),
+    ),
     ("issue.html", include_str!("../../templates/kb/issue.html")),
-    ("change.html", include_str!("../../templates/kb/change.html")),
-    ("issues.html", include_str!("../../templates/kb/issues.html")),
-    ("releases.html", include_str!("../../templates/kb/releases.html")),
+    (
+        "change.html",
+        include_str!("../../templates/kb/change.html"),
+    ),
+    (
+        "issues.html",
+        include_str!("../../templates/kb/issues.html"),
+    ),
+    (
+        "releases.html",
+        include_str!("../../templates/kb/releases.html"),
+    ),
     ("home.md", include_str!("../../templates/kb/home.md")),
     ("release.md", include_str!("../../templates/kb/release.md")),
     ("issue.md", include_str!("../../templates/kb/issue.md")),
     ("change.md", include_str!("../../templates/kb/change.md")),
     ("issues.md", include_str!("../../templates/kb/issues.md")),
-    ("releases.md", include_str!("../../templates/kb/releases.md")),
+    (
+        "releases.md",
+        include_str!("../../templates/kb/releases.md"),
+    ),
     ("kb.css", include_str!("../../templates/kb/kb.css")),
     ("search.js", include_str!("../../templates/kb/search.js")),
 ];
@@ -519,7 +536,11 @@ impl<'a> Site<'a> {
     pub fn issue(&self, k: &KnownIssue, from: &str) -> IssueCtx {
         let anchor = format!(
             "issue-{}",
-            self.paths.issues.get(&k.id).cloned().unwrap_or_else(|| slug(&k.id))
+            self.paths
+                .issues
+                .get(&k.id)
+                .cloned()
+                .unwrap_or_else(|| slug(&k.id))
         );
         IssueCtx {
             id: k.id.clone(),
@@ -700,8 +721,16 @@ impl<'a> Site<'a> {
             nav: self.nav(&path),
             page_title: page_title.clone(),
             release: view.release.clone(),
-            known_issues: r.known_issues.iter().map(|k| self.issue(k, &path)).collect(),
-            fixed_issues: r.fixed_issues.iter().map(|k| self.issue(k, &path)).collect(),
+            known_issues: r
+                .known_issues
+                .iter()
+                .map(|k| self.issue(k, &path))
+                .collect(),
+            fixed_issues: r
+                .fixed_issues
+                .iter()
+                .map(|k| self.issue(k, &path))
+                .collect(),
             support: view.support.clone(),
             previous: previous.map(|p| link(p, "Previous release")),
             next: next.map(|n| link(n, "Next release")),
@@ -731,10 +760,9 @@ impl<'a> Site<'a> {
                 body.push(s.md.clone());
             }
             if c.page.is_some() {
-                let cpath = self.paths.change(
-                    &r.version,
-                    c.anchor.trim_start_matches("change-"),
-                );
+                let cpath = self
+                    .paths
+                    .change(&r.version, c.anchor.trim_start_matches("change-"));
                 let cctx = ChangePageCtx {
                     site: self.ctx(),
                     nav: self.nav(&cpath),
@@ -758,7 +786,10 @@ impl<'a> Site<'a> {
                         ),
                     },
                 };
-                files.push((cpath.clone(), renderer.render("change", self.format, &cctx)?));
+                files.push((
+                    cpath.clone(),
+                    renderer.render("change", self.format, &cctx)?,
+                ));
                 let mut cbody = vec![i.text.md.clone()];
                 cbody.extend(i.upgrade.iter().map(|u| u.md.clone()));
                 cbody.extend(i.support.iter().map(|u| u.md.clone()));
@@ -861,7 +892,10 @@ impl<'a> Site<'a> {
         let text = renderer.render("issue", self.format, &ctx)?;
         let mut body = vec![
             k.text.clone(),
-            format!("{} {} {}", ctx.issue.severity, ctx.issue.status, segment_label),
+            format!(
+                "{} {} {}",
+                ctx.issue.severity, ctx.issue.status, segment_label
+            ),
         ];
         body.extend(k.workaround.clone());
         let doc = SearchDoc {
@@ -964,7 +998,11 @@ impl Site<'_> {
     }
 
     /// The index of releases, newest first by date.
-    pub fn releases_index(&self, renderer: &KbRenderer, releases: &[&ReleaseOut]) -> Result<String> {
+    pub fn releases_index(
+        &self,
+        renderer: &KbRenderer,
+        releases: &[&ReleaseOut],
+    ) -> Result<String> {
         let path = self.paths.releases();
         let ctx = ReleasesIndexCtx {
             site: self.ctx(),
@@ -1002,8 +1040,8 @@ pub fn plain(md: &str) -> String {
 struct KbLanguage;
 
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of",
-    "on", "or", "the", "to", "was", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "the", "to", "was", "with",
 ];
 
 fn trimmer(token: String) -> Option<String> {
@@ -1133,8 +1171,14 @@ mod tests {
             kind: "Known issue",
             body: format!("{t} body text and more"),
         };
-        let a = search_index(vec![doc("issues/a.html", "Alpha"), doc("issues/b.html", "Beta")]);
-        let b = search_index(vec![doc("issues/b.html", "Beta"), doc("issues/a.html", "Alpha")]);
+        let a = search_index(vec![
+            doc("issues/a.html", "Alpha"),
+            doc("issues/b.html", "Beta"),
+        ]);
+        let b = search_index(vec![
+            doc("issues/b.html", "Beta"),
+            doc("issues/a.html", "Alpha"),
+        ]);
         assert_eq!(a, b);
         assert!(a.contains("\"alpha\"") || a.contains("\"a\":{"), "{a}");
     }
