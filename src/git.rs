@@ -17,13 +17,9 @@ pub fn configure_process() {
     // Objects are only read here: skip re-hashing every object on read, as
     // `git log` does.
     git2::opts::strict_hash_verification(false);
-    // Each commit is read once per release walk; a small object cache is
-    // enough and keeps memory flat on long histories (libgit2's default
-    // allows 256 MB).
-    // SAFETY: called from `main` before any other thread is started.
-    unsafe {
-        let _ = git2::opts::set_cache_max_size(16 * 1024 * 1024);
-    }
+    // Each commit is read once: an object cache would only cost time
+    // (storing and evicting) and memory on long histories.
+    git2::opts::enable_caching(false);
 }
 
 /// A git repository opened for reading.
