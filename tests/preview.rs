@@ -597,6 +597,83 @@ fn preview_rebuilds_on_edits_and_shows_problems_in_a_banner() {
     p.poll(page, "the banner to go", |r| !banner(r));
 }
 
+/// Replaces `from` with `to` in a file of the repository.
+fn edit(repo: &Path, file: &str, from: &str, to: &str) {
+    let path = repo.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn preview_follows_metadata_known_issues_and_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    octoacme(repo);
+    let p = Preview::start(repo, &[]);
+    let page = "/2.0.0/customer/enterprise.html";
+
+    edit(
+        repo,
+        ".relnotes/releases/2.0.0.yaml",
+        "name: Cirrus",
+        "name: Stratus",
+    );
+    p.poll(page, "the new release name", |r| r.body.contains("Stratus"));
+
+    edit(
+        repo,
+        ".relnotes/known-issues/KI-10.md",
+        "title: Webhook retries can deliver the same event twice",
+        "title: Webhook retries may repeat an event",
+    );
+    p.poll(page, "the new known issue title", |r| {
+        r.body.contains("Webhook retries may repeat an event")
+    });
+
+    edit(
+        repo,
+        ".relnotes/config.yaml",
+        "enterprise: Enterprise plan",
+        "enterprise: Enterprise tier",
+    );
+    let r = p.poll("/", "the new segment name", |r| {
+        r.body.contains("Enterprise tier")
+    });
+    assert!(!r.body.contains("Enterprise plan"));
+    assert!(p
+        .get(page)
+        .body
+        .contains("release notes for Enterprise tier"));
+}
+
+#[test]
+fn preview_starts_even_when_an_input_is_broken() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    octoacme(repo);
+    edit(repo, ".relnotes/config.yaml", "segments:", "segmentz:");
+    let p = Preview::start(repo, &[]);
+    let r = p.get("/");
+    assert!(
+        r.body.contains("id=\"relnotes-preview-error\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Nothing could be built yet"), "{}", r.body);
+    let text = unescape(between(&r.body, "<pre>", "</pre>"));
+    assert!(text.contains(".relnotes/config.yaml:"), "{text}");
+    assert!(text.contains("segmentz"), "{text}");
+    assert_eq!(p.get("/2.0.0/customer/index.html").status, 404);
+
+    edit(repo, ".relnotes/config.yaml", "segmentz:", "segments:");
+    let r = p.poll("/", "the first good build", |r| {
+        r.body.contains("Preview: OctoAcme 2.0.0")
+    });
+    assert!(!r.body.contains("relnotes-preview-error"));
+    assert_eq!(p.get("/2.0.0/customer/index.html").status, 200);
+}
+
 #[test]
 fn preview_stops_cleanly_on_ctrl_c_and_sigterm() {
     if cfg!(not(unix)) {
