@@ -651,3 +651,64 @@ fn search_finds_a_known_issue_in_headless_chromium() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A repository without release tags still gets a site: no releases yet,
+/// and a page for each known issue.
+#[test]
+fn a_history_without_tags_gets_a_site_of_known_issues() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("no-tags", tmp.path());
+    let dir = tmp.path().join(".relnotes/known-issues");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("KI-1.md"),
+        "---\nid: KI-1\ntitle: Slow start\naffects: \">=0.1.0\"\nseverity: high\nworkaround: Wait.\n---\nIt starts slowly.\n",
+    )
+    .unwrap();
+    let tree = kb(tmp.path(), &[]);
+    let home = text(&tree, "index.html");
+    assert!(home.contains("No releases yet."), "{home}");
+    assert!(home.contains("issues/KI-1.html"), "{home}");
+    assert!(text(&tree, "issues/KI-1.html").contains("No release page lists this issue."));
+    assert!(!tree
+        .keys()
+        .any(|p| p.starts_with("releases/") && p != "releases/index.html"));
+    assert!(broken_links(&tree).is_empty(), "{:?}", broken_links(&tree));
+}
+
+/// WCAG AA: the stylesheet's text colours against the white page (and the
+/// white text of the search button against its accent background) reach a
+/// contrast ratio of 4.5.
+#[test]
+fn text_colours_have_readable_contrast() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let tree = kb(tmp.path(), &[]);
+    let css = text(&tree, "style.css");
+    let var = regex::Regex::new(r"--([a-z-]+): #([0-9a-fA-F]{6})").unwrap();
+    let luminance = |hex: &str| {
+        let c = |i: usize| {
+            let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(0) + 0.7152 * c(2) + 0.0722 * c(4)
+    };
+    let mut checked = 0;
+    for c in var.captures_iter(&css) {
+        let (name, hex) = (&c[1], &c[2]);
+        if ["line", "bg-note"].contains(&name) {
+            continue; // borders and backgrounds, not text
+        }
+        let ratio = (1.0 + 0.05) / (luminance(hex) + 0.05);
+        assert!(
+            ratio >= 4.5,
+            "--{name}: #{hex} has contrast {ratio:.2} on white"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} colours checked");
+}
