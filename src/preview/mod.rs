@@ -58,7 +58,7 @@ pub fn run(g: &Global, target: Target, port: u16, host: &str, open: bool) -> Res
         Ok(site) => Ok(site),
         Err(e @ (Error::Usage { .. } | Error::Git { .. })) => return Err(e),
         Err(e) => {
-            report(&e);
+            report(&e, false);
             Err(message(&e))
         }
     };
@@ -85,6 +85,9 @@ pub fn run(g: &Global, target: Target, port: u16, host: &str, open: bool) -> Res
         let app = app.clone();
         let repo = g.repo.clone();
         let quiet = g.quiet;
+        // Canonical, as file events name paths (macOS reports /private/tmp
+        // for /tmp).
+        let workdir = workdir.canonicalize().unwrap_or(workdir);
         watch::start(workdir.join(".relnotes"), move |paths| {
             rebuild(&app, &repo, &target, paths, quiet)
         })?
@@ -174,7 +177,7 @@ fn rebuild(app: &App, repo: &std::path::Path, target: &Target, paths: &[PathBuf]
             }
         }
         Err(e) => {
-            report(&e);
+            report(&e, app.snapshot().site.is_some());
             app.publish(Err(message(&e)));
         }
     }
@@ -191,9 +194,13 @@ fn message(e: &Error) -> String {
     s
 }
 
-fn report(e: &Error) {
+fn report(e: &Error, has_pages: bool) {
     eprintln!("error: {}", message(e));
-    eprintln!("preview: still serving the last pages that built; fix the file and save");
+    if has_pages {
+        eprintln!("preview: still serving the last pages that built; fix the file and save");
+    } else {
+        eprintln!("preview: nothing to show until this is fixed; the pages appear once it is");
+    }
 }
 
 fn resolve(host: &str, port: u16) -> Result<SocketAddr> {
