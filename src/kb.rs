@@ -106,8 +106,19 @@ pub fn build(
         .iter()
         .map(|f| assemble::known_issue(f, sources))
         .collect();
-    issues.sort_by(|a, b| a.id.cmp(&b.id));
-    issues.dedup_by(|a, b| a.id == b.id);
+    issues.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
+    // Each issue has one page at a stable address: two files with one id
+    // would fight over it.
+    if let Some(w) = issues.windows(2).find(|w| w[0].id == w[1].id) {
+        return Err(Error::invalid(
+            &w[1].path,
+            format!(
+                "known issue id `{}` is also the id of {}",
+                w[1].id, w[0].path
+            ),
+            "give each known issue its own id: the id is the address of its knowledge-base page",
+        ));
+    }
     let site = Site {
         project: &project,
         config: &sources.config,

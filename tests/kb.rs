@@ -712,3 +712,21 @@ fn text_colours_have_readable_contrast() {
     }
     assert!(checked >= 5, "{checked} colours checked");
 }
+
+/// Two known issues with one id would share one page: that is an error
+/// naming both files, and the old site stays.
+#[test]
+fn two_known_issues_with_one_id_are_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let before = kb(tmp.path(), &[]);
+    let dir = tmp.path().join(".relnotes/known-issues");
+    std::fs::copy(dir.join("KI-8.md"), dir.join("KI-8-copy.md")).unwrap();
+    let (code, _, stderr) = run_in(tmp.path(), &["kb".into()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("KI-8-copy.md") && stderr.contains("KI-8.md") && stderr.contains("own id"),
+        "{stderr}"
+    );
+    assert_eq!(read_tree(&tmp.path().join("dist/kb")), before);
+}
