@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 pub struct Staging {
     dir: tempfile::TempDir,
     out: PathBuf,
+    /// Directories already created, so that writing thousands of files does
+    /// not ask the file system about the same directory thousands of times.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -29,6 +32,7 @@ impl Staging {
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
+            made: Default::default(),
         })
     }
 
@@ -40,7 +44,11 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.path().join(rel);
         if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(|e| Error::io("creating", p, e))?;
+            let known = self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(p);
+            if !known {
+                std::fs::create_dir_all(p).map_err(|e| Error::io("creating", p, e))?;
+                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(p.to_path_buf());
+            }
         }
         std::fs::write(&path, bytes).map_err(|e| Error::io("writing", &path, e))
     }
