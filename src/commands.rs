@@ -145,11 +145,20 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             crate::demo::run(&g, dir)?;
             Ok(Outcome::Success)
         }
-        Command::Kb { out, format, audience } => {
+        Command::Kb {
+            out,
+            format,
+            audience,
+        } => {
             crate::kb::run(&g, out, format, audience)?;
             Ok(Outcome::Success)
         }
-        Command::Preview { select, port, host, open } => {
+        Command::Preview {
+            select,
+            port,
+            host,
+            open,
+        } => {
             crate::preview::run(&g, target(&select, false), port, &host, open)?;
             Ok(Outcome::Success)
         }
@@ -297,10 +306,14 @@ pub fn render_release(
         let cache = ReleaseCache::new(config, release, format);
         for spec in &render::pages(config) {
             let text = renderer.render(project, config, release, &cache, spec, format)?;
-            out.push((format!("{}/{}.{}", release.version, spec.path, format.ext()), text));
+            out.push((
+                format!("{}/{}.{}", release.version, spec.path, format.ext()),
+                text,
+            ));
         }
     }
-    let json = serde_json::to_string_pretty(&ReleaseJson { project, release }).expect("the model serializes");
+    let json = serde_json::to_string_pretty(&ReleaseJson { project, release })
+        .expect("the model serializes");
     out.push((format!("{}/release.json", release.version), json + "\n"));
     Ok(out)
 }

@@ -44,10 +44,17 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.path().join(rel);
         if let Some(p) = path.parent() {
-            let known = self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(p);
+            let known = self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(p);
             if !known {
                 std::fs::create_dir_all(p).map_err(|e| Error::io("creating", p, e))?;
-                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(p.to_path_buf());
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(p.to_path_buf());
             }
         }
         std::fs::write(&path, bytes).map_err(|e| Error::io("writing", &path, e))

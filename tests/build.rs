@@ -148,10 +148,18 @@ fn cached_contexts_render_like_the_documented_context() {
         for format in [Format::Md, Format::Html] {
             let cache = ReleaseCache::new(&sources.config, release, format);
             for spec in pages(&sources.config) {
-                let fast = renderer.render(&a.project, &sources.config, release, &cache, &spec, format).unwrap();
+                let fast = renderer
+                    .render(&a.project, &sources.config, release, &cache, &spec, format)
+                    .unwrap();
                 let ctx = page_context(&a.project, &sources.config, release, &cache, &spec, format);
                 let slow = renderer.render_context(spec.page, format, &ctx).unwrap();
-                assert!(fast == slow, "{} {} {:?} differs", release.version, spec.path, format);
+                assert!(
+                    fast == slow,
+                    "{} {} {:?} differs",
+                    release.version,
+                    spec.path,
+                    format
+                );
                 compared += 1;
             }
         }

@@ -23,7 +23,10 @@ use crate::readiness::{Readiness, Status};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("style.css", include_str!("../../templates/style.css")),
-    ("customer.html", include_str!("../../templates/customer.html")),
+    (
+        "customer.html",
+        include_str!("../../templates/customer.html"),
+    ),
     ("customer.md", include_str!("../../templates/customer.md")),
     ("support.html", include_str!("../../templates/support.html")),
     ("support.md", include_str!("../../templates/support.md")),
@@ -160,7 +163,8 @@ impl Renderer {
         spec: &PageSpec,
         format: Format,
     ) -> Result<String> {
-        let ctx = tera_context(project, config, release, cache, spec, format).map_err(|e| self.error(e))?;
+        let ctx = tera_context(project, config, release, cache, spec, format)
+            .map_err(|e| self.error(e))?;
         self.tera
             .render(&spec.page.template(format), &ctx)
             .map_err(|e| self.error(e))
@@ -462,9 +466,21 @@ fn audience_slot(a: Audience) -> usize {
 
 impl ReleaseCache {
     pub fn new(config: &Config, release: &Release, format: Format) -> ReleaseCache {
-        let items: Vec<ItemCtx> = release.changes.iter().map(|c| item(config, c, format)).collect();
-        let known: Vec<IssueCtx> = release.known_issues.iter().map(|k| issue(config, k, format)).collect();
-        let fixed: Vec<IssueCtx> = release.fixed_issues.iter().map(|k| issue(config, k, format)).collect();
+        let items: Vec<ItemCtx> = release
+            .changes
+            .iter()
+            .map(|c| item(config, c, format))
+            .collect();
+        let known: Vec<IssueCtx> = release
+            .known_issues
+            .iter()
+            .map(|k| issue(config, k, format))
+            .collect();
+        let fixed: Vec<IssueCtx> = release
+            .fixed_issues
+            .iter()
+            .map(|k| issue(config, k, format))
+            .collect();
         // Only the variants some page will show: an internal-only change
         // never needs its customer form.
         let values = |a: Audience| -> Vec<tera::Value> {
@@ -487,13 +503,23 @@ impl ReleaseCache {
         };
         let issue_values = |list: &[IssueCtx]| -> [Vec<tera::Value>; 2] {
             [
-                list.iter().map(|i| tera::Value::from_serializable(&issue_for(i, Audience::Customer))).collect(),
+                list.iter()
+                    .map(|i| tera::Value::from_serializable(&issue_for(i, Audience::Customer)))
+                    .collect(),
                 list.iter().map(tera::Value::from_serializable).collect(),
             ]
         };
-        let commits: Vec<CommitCtx> = release.commits.iter().map(|c| commit_ctx(config, c)).collect();
+        let commits: Vec<CommitCtx> = release
+            .commits
+            .iter()
+            .map(|c| commit_ctx(config, c))
+            .collect();
         ReleaseCache {
-            item_values: [values(Audience::Customer), values(Audience::Support), values(Audience::Internal)],
+            item_values: [
+                values(Audience::Customer),
+                values(Audience::Support),
+                values(Audience::Internal),
+            ],
             known_values: issue_values(&known),
             fixed_values: issue_values(&fixed),
             commits_value: tera::Value::from_serializable(&commits),
@@ -581,9 +607,14 @@ fn layout(release: &Release, cache: &ReleaseCache, spec: &PageSpec) -> Layout {
             _ => sections.push((items[n].kind.clone(), vec![n])),
         }
     }
-    let issue_filter = |k: &KnownIssue| spec.page != Page::Customer || k.is_for_customers_in(segment);
+    let issue_filter =
+        |k: &KnownIssue| spec.page != Page::Customer || k.is_for_customers_in(segment);
     let pick = |list: &[KnownIssue]| -> Vec<usize> {
-        list.iter().enumerate().filter(|(_, k)| issue_filter(k)).map(|(n, _)| n).collect()
+        list.iter()
+            .enumerate()
+            .filter(|(_, k)| issue_filter(k))
+            .map(|(n, _)| n)
+            .collect()
     };
     Layout {
         audience: page_audience(spec.page),
@@ -626,7 +657,9 @@ fn tera_context(
         .collect();
     ctx.insert_value("sections", Value::from(sections));
     let slot = usize::from(l.audience != Audience::Customer);
-    let pick = |values: &[Value], ix: &[usize]| Value::from(ix.iter().map(|&n| values[n].clone()).collect::<Vec<_>>());
+    let pick = |values: &[Value], ix: &[usize]| {
+        Value::from(ix.iter().map(|&n| values[n].clone()).collect::<Vec<_>>())
+    };
     ctx.insert_value("known_issues", pick(&cache.known_values[slot], &l.known));
     ctx.insert_value("fixed_issues", pick(&cache.fixed_values[slot], &l.fixed));
     if spec.page == Page::Stakeholders {
@@ -747,7 +780,11 @@ pub fn page_context(
 ) -> PageCtx {
     let l = layout(release, cache, spec);
     let mut ctx = page_frame(project, config, release, spec, format);
-    let items = |ix: &[usize]| -> Vec<ItemCtx> { ix.iter().map(|&n| item_for(&cache.items[n], l.audience)).collect() };
+    let items = |ix: &[usize]| -> Vec<ItemCtx> {
+        ix.iter()
+            .map(|&n| item_for(&cache.items[n], l.audience))
+            .collect()
+    };
     ctx.highlights = items(&l.highlights);
     ctx.migration = items(&l.migration);
     ctx.sections = l
@@ -759,10 +796,22 @@ pub fn page_context(
             items: items(ix),
         })
         .collect();
-    ctx.known_issues = l.known.iter().map(|&n| issue_for(&cache.known[n], l.audience)).collect();
-    ctx.fixed_issues = l.fixed.iter().map(|&n| issue_for(&cache.fixed[n], l.audience)).collect();
+    ctx.known_issues = l
+        .known
+        .iter()
+        .map(|&n| issue_for(&cache.known[n], l.audience))
+        .collect();
+    ctx.fixed_issues = l
+        .fixed
+        .iter()
+        .map(|&n| issue_for(&cache.fixed[n], l.audience))
+        .collect();
     if spec.page == Page::Stakeholders {
-        ctx.commits = release.commits.iter().map(|c| commit_ctx(config, c)).collect();
+        ctx.commits = release
+            .commits
+            .iter()
+            .map(|c| commit_ctx(config, c))
+            .collect();
     }
     if matches!(spec.page, Page::Stakeholders | Page::Readiness) {
         ctx.readiness = Some(readiness_ctx(&release.readiness));
@@ -772,7 +821,13 @@ pub fn page_context(
 
 /// Everything of a page's context except the lists of changes, issues and
 /// commits and the readiness report (left empty).
-fn page_frame(project: &Project, config: &Config, release: &Release, spec: &PageSpec, format: Format) -> PageCtx {
+fn page_frame(
+    project: &Project,
+    config: &Config,
+    release: &Release,
+    spec: &PageSpec,
+    format: Format,
+) -> PageCtx {
     let segment = spec.segment.as_deref();
     let audience = page_audience(spec.page);
     let meta = &release.metadata;
