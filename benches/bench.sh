@@ -22,6 +22,9 @@ usage: benches/bench.sh [RELNOTES_BINARY] [options]
   --known-issues K      known issues (env BENCH_KNOWN_ISSUES; default 300)
   --reps R              timed runs per command (env BENCH_REPS; default 5)
   --seed S              generator seed (env BENCH_SEED; default 1)
+  --last-release C      first-parent commits in the newest release, the same
+                        at every size so tag-time runs compare like with like
+                        (env BENCH_LAST_RELEASE; default 50; 0 spreads evenly)
   --cliff-reps R        timed git-cliff runs (env BENCH_CLIFF_REPS; default 1;
                         0 skips git-cliff)
   --report FILE         also write the Markdown report to FILE
@@ -41,6 +44,7 @@ tags="${BENCH_TAGS:-1000}"
 known_issues="${BENCH_KNOWN_ISSUES:-300}"
 reps="${BENCH_REPS:-5}"
 seed="${BENCH_SEED:-1}"
+last_release="${BENCH_LAST_RELEASE:-50}"
 cliff_reps="${BENCH_CLIFF_REPS:-1}"
 report=""
 cache="${BENCH_REPOS:-$root/target/bench-repos}"
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
         --known-issues) known_issues="${2:?}"; shift 2 ;;
         --reps) reps="${2:?}"; shift 2 ;;
         --seed) seed="${2:?}"; shift 2 ;;
+        --last-release) last_release="${2:?}"; shift 2 ;;
         --cliff-reps) cliff_reps="${2:?}"; shift 2 ;;
         --report) report="${2:?}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -106,15 +111,17 @@ echo "bench.sh: relnotes $relnotes; sizes $sizes; $tags tags; $known_issues know
      "$reps runs each; seed $seed" >&2
 [ -n "$cliff" ] || echo "bench.sh: git-cliff not measured (not on PATH, or --cliff-reps 0)" >&2
 
+export BENCH_LAST_RELEASE="$last_release"
+
 for n in $sizes; do
-    repo="$cache/$n-$tags-$known_issues-$seed"
+    repo="$cache/$n-$tags-$known_issues-$seed-$last_release"
     if [ -d "$repo" ] && timeit cache-ok "$repo" "$here/gen_history.py"; then
         echo "bench.sh: using cached $repo" >&2
     else
         echo "bench.sh: generating $repo" >&2
         rm -rf "$repo" "$repo.partial"
         python3 "$here/gen_history.py" --commits "$n" --tags "$tags" \
-            --known-issues "$known_issues" --seed "$seed" "$repo.partial" >&2
+            --known-issues "$known_issues" --seed "$seed" --last-release "$last_release" "$repo.partial" >&2
         mv "$repo.partial" "$repo"
     fi
 

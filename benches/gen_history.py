@@ -438,14 +438,21 @@ def plan_versions(rng, m):
     return ["%d.%d.%d" % v for v in versions], kinds
 
 
-def plan_tags(rng, n_fp, m):
-    """Positions of the final tags and the pre-release tags before them."""
+def plan_tags(rng, n_fp, m, last_release=0):
+    """Positions of the final tags and the pre-release tags before them.
+    With `last_release`, the newest release spans exactly that many
+    first-parent commits whatever the history's length, so that tag-time
+    runs on histories of different lengths compare like with like."""
     tail = min(5, n_fp // 200)          # unreleased commits after the newest tag
     usable = n_fp - tail
     if m > usable:
         sys.exit(f"gen_history: {m} tags need at least {m + tail} first-parent commits; "
                  f"this history has {n_fp}. Use more commits or fewer tags.")
-    positions = [((r + 1) * usable) // m - 1 for r in range(m)]
+    if last_release and m > 1 and usable - last_release >= m - 1:
+        spread = usable - last_release
+        positions = [((r + 1) * spread) // (m - 1) - 1 for r in range(m - 1)] + [usable - 1]
+    else:
+        positions = [((r + 1) * usable) // m - 1 for r in range(m)]
     versions, kinds = plan_versions(rng, m)
     tags = []
     for r in range(m):
@@ -583,7 +590,7 @@ def generate(args, out_dir):
     rng = random.Random(args.seed)
     events = plan_events(rng, args.commits)
     n_fp = len(events)
-    tags, versions, kinds, positions = plan_tags(rng, n_fp, args.tags)
+    tags, versions, kinds, positions = plan_tags(rng, n_fp, args.tags, args.last_release)
     msgs = Msgs(rng)
 
     # Only now that the plan is known to fit, touch the disk.
@@ -1066,6 +1073,8 @@ def main(argv=None):
     ap.add_argument("--tags", type=int, default=20, help="final release tags (default 20); pre-release tags come on top")
     ap.add_argument("--known-issues", type=int, default=10, help="known issues to write (default 10)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--last-release", type=int, default=0,
+                    help="first-parent commits in the newest release (default 0: tags evenly spread)")
     ap.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
     ap.add_argument("out_dir", metavar="OUT_DIR")
     args = ap.parse_args(argv)
@@ -1090,6 +1099,7 @@ def main(argv=None):
         "generator_version": GENERATOR_VERSION,
         "generator_sha256": hashlib.sha256(open(__file__, "rb").read()).hexdigest(),
         "commits": args.commits, "tags": args.tags, "known_issues": args.known_issues,
+        "last_release": args.last_release,
         "seed": args.seed, "main": shas[g["fp_marks"][-1]],
         "first_parent": g["n_fp"], "merges": g["n_merges"], "pre_release_tags": n_pre,
         "newest_tag": TAG_PREFIX + g["versions"][-1],

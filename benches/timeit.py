@@ -274,7 +274,8 @@ def cmd_report(a):
 
     out += ["", "Commands (at the largest size):", "", "```",
             f"python3 benches/gen_history.py --commits {big} --tags {a.tags} --known-issues {a.known_issues} "
-            f"--seed {a.seed} target/bench-repos/{big}-{a.tags}-{a.known_issues}-{a.seed}"]
+            f"--last-release {os.environ.get('BENCH_LAST_RELEASE', '50')} "
+            f"--seed {a.seed} target/bench-repos/{big}-{a.tags}-{a.known_issues}-{a.seed}-{os.environ.get('BENCH_LAST_RELEASE', '50')}"]
     for label in ("git_all", "relnotes_all", "git_tag", "relnotes_tag", "git_cliff"):
         r = timed.get((label, big))
         if r:
