@@ -554,16 +554,18 @@ impl Inputs {
             })
             .collect::<Result<_>>()?;
         inputs.releases.extend(metas);
-        for path in files_with_ext(&dir.join("known-issues"), "md", 1)? {
-            let text = read(&path)?;
-            let fm = yaml::split_front_matter(&path, &text)?;
-            let front: KnownIssueFront = yaml::parse(&path, fm.yaml, 2)?;
-            inputs.known_issues.push(KnownIssueFile {
-                path,
-                front,
-                body: fm.body.trim().to_string(),
-            });
-        }
+        // Every release may be affected by any known issue: all are read,
+        // on both cores.
+        inputs.known_issues = files_with_ext(&dir.join("known-issues"), "md", 1)?
+            .into_par_iter()
+            .map(|path| {
+                let text = read(&path)?;
+                let fm = yaml::split_front_matter(&path, &text)?;
+                let front: KnownIssueFront = yaml::parse(&path, fm.yaml, 2)?;
+                let body = fm.body.trim().to_string();
+                Ok(KnownIssueFile { path, front, body })
+            })
+            .collect::<Result<_>>()?;
         let mut seen = BTreeMap::new();
         for ki in &inputs.known_issues {
             if let Some(prev) = seen.insert(ki.front.id.clone(), ki.path.clone()) {
