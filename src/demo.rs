@@ -161,6 +161,18 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
         Some(&dir.join("dist")),
         &[Format::Md, Format::Html],
     )?;
+    let kb = out.join("kb");
+    let site = crate::kb::write(
+        &sources,
+        &kb,
+        Format::Html,
+        crate::render::kb::KbAudience::Support,
+    )?;
+    g.say(format!(
+        "wrote the support knowledge base ({} files) to {}",
+        site.files,
+        kb.display()
+    ));
     let latest = sources
         .tags
         .last()
@@ -180,6 +192,10 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
     ] {
         g.say(format!("  {}", out.join(&latest).join(page).display()));
     }
+    g.say(format!(
+        "and the knowledge base: {}",
+        kb.join("index.html").display()
+    ));
     g.say(String::new());
     g.say("Readiness of the newest release (`relnotes check`):");
     let text = check_text(&a.project.name, r, &r.readiness);
@@ -189,6 +205,10 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
     g.say(String::new());
     g.say(format!(
         "Try: relnotes --repo {0} check --tag v1.1.0 (from this checkout: cargo run --release -- --repo {0} check --tag v1.1.0)",
+        dir.display()
+    ));
+    g.say(format!(
+        "and: relnotes --repo {} preview --unreleased   (the next release's pages in your browser, live)",
         dir.display()
     ));
     Ok(())

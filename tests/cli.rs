@@ -85,6 +85,11 @@ fn demo_builds_every_output_and_says_where() {
         }
         assert!(dir.join("dist").join(v).join("release.json").is_file());
     }
+    assert!(
+        dir.join("dist/kb/index.html").is_file(),
+        "the demo builds the knowledge base"
+    );
+    assert!(dir.join("dist/kb/issues/KI-8.html").is_file());
     let printed = dir.join("dist/2.0.0/customer/index.html");
     assert!(stdout.contains(&printed.display().to_string()), "{stdout}");
 }
