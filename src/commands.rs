@@ -302,8 +302,15 @@ pub fn render_release(
     formats: &[Format],
 ) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
+    // One cache serves every format: Markdown templates read only the `md`
+    // side of each text, so the HTML made for the HTML pages does no harm.
+    let richest = if formats.contains(&Format::Html) {
+        Format::Html
+    } else {
+        Format::Md
+    };
+    let cache = ReleaseCache::new(config, release, richest);
     for &format in formats {
-        let cache = ReleaseCache::new(config, release, format);
         for spec in &render::pages(config) {
             let text = renderer.render(project, config, release, &cache, spec, format)?;
             out.push((

@@ -514,12 +514,23 @@ impl ReleaseCache {
             .iter()
             .map(|c| commit_ctx(config, c))
             .collect();
+        let customer = values(Audience::Customer);
+        let support = values(Audience::Support);
+        // Changes without internal notes or deploy items look the same to
+        // support and to stakeholders: share the value.
+        let internal = items
+            .iter()
+            .zip(&support)
+            .map(|(i, v)| {
+                if i.internal.is_none() && i.deploy.is_empty() && !v.is_none() {
+                    v.clone()
+                } else {
+                    tera::Value::from_serializable(&item_for(i, Audience::Internal))
+                }
+            })
+            .collect();
         ReleaseCache {
-            item_values: [
-                values(Audience::Customer),
-                values(Audience::Support),
-                values(Audience::Internal),
-            ],
+            item_values: [customer, support, internal],
             known_values: issue_values(&known),
             fixed_values: issue_values(&fixed),
             commits_value: tera::Value::from_serializable(&commits),
