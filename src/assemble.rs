@@ -775,17 +775,10 @@ fn mark_covered(files: &[ChangeFile], commits: &mut [CommitInfo]) {
 }
 
 pub fn kind_rank(kind: &str) -> usize {
-    [
-        "added",
-        "changed",
-        "deprecated",
-        "removed",
-        "fixed",
-        "security",
-    ]
-    .iter()
-    .position(|k| *k == kind)
-    .unwrap_or(6)
+    crate::config::CHANGE_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(crate::config::CHANGE_KINDS.len())
 }
 
 /// The bump the changes call for, and the ids of the changes that decide it.

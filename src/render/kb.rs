@@ -145,40 +145,12 @@ impl KbRenderer {
     }
 
     fn error(&self, e: tera::Error) -> Error {
-        let (template, line, column, message) = match e.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
-                r.filename().to_string(),
-                r.span().start_line,
-                r.span().start_col + 1,
-                r.message().to_string(),
-            ),
-            other => (String::from("(kb templates)"), 1, 1, other.to_string()),
-        };
-        let mut message = message;
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(&format!(": {s}"));
-            source = s.source();
-        }
-        match self.origins.get(&template) {
-            Some(path) => Error::Template {
-                template: path.display().to_string(),
-                line,
-                column,
-                message,
-                help: format!(
-                    "fix {} (or delete it to use the built-in KB template)",
-                    path.display()
-                ),
-            },
-            None => Error::Template {
-                template: format!("kb/{template}"),
-                line,
-                column,
-                message,
-                help: "this is a built-in template; please report this as a bug".into(),
-            },
-        }
+        super::template_error(
+            e,
+            &self.origins,
+            "kb/",
+            "(or delete it to use the built-in KB template)",
+        )
     }
 }
 

@@ -180,39 +180,54 @@ impl Renderer {
     }
 
     fn error(&self, e: tera::Error) -> Error {
-        let (template, line, column, message) = match e.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
-                r.filename().to_string(),
-                r.span().start_line,
-                r.span().start_col + 1,
-                r.message().to_string(),
-            ),
-            other => (String::from("(templates)"), 1, 1, other.to_string()),
-        };
-        let mut message = message;
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(&format!(": {s}"));
-            source = s.source();
-        }
-        let help = match self.origins.get(&template) {
-            Some(path) => format!(
-                "fix {} (or delete it to use the built-in template; `relnotes templates eject` writes the built-ins out)",
-                path.display()
-            ),
-            None => "this is a built-in template; please report this as a bug".to_string(),
-        };
-        let template = match self.origins.get(&template) {
-            Some(path) => path.display().to_string(),
-            None => template,
-        };
-        Error::Template {
-            template,
-            line,
-            column,
-            message,
-            help,
-        }
+        template_error(
+            e,
+            &self.origins,
+            "",
+            "(or delete it to use the built-in template; `relnotes templates eject` writes the built-ins out)",
+        )
+    }
+}
+
+/// A template error as the user needs it: the file it came from (theirs,
+/// or the built-in name behind `builtin_prefix`), line and column, every
+/// cause, and what to do. `override_help` follows "fix <file> ".
+pub(crate) fn template_error(
+    e: tera::Error,
+    origins: &BTreeMap<String, PathBuf>,
+    builtin_prefix: &str,
+    override_help: &str,
+) -> Error {
+    let (template, line, column, mut message) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            r.filename().to_string(),
+            r.span().start_line,
+            r.span().start_col + 1,
+            r.message().to_string(),
+        ),
+        other => (String::from("(templates)"), 1, 1, other.to_string()),
+    };
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    let (template, help) = match origins.get(&template) {
+        Some(path) => (
+            path.display().to_string(),
+            format!("fix {} {override_help}", path.display()),
+        ),
+        None => (
+            format!("{builtin_prefix}{template}"),
+            "this is a built-in template; please report this as a bug".to_string(),
+        ),
+    };
+    Error::Template {
+        template,
+        line,
+        column,
+        message,
+        help,
     }
 }
 
