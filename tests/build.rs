@@ -3,14 +3,10 @@
 
 use std::path::Path;
 
-use crate::harness::{fixtures_dir, read_tree, run_in, setup_repo, Case};
+use crate::harness::{case_repo, read_tree, run_in};
 
 fn octoacme(dir: &Path) {
-    let case_dir = fixtures_dir().join("octoacme");
-    let case: Case =
-        serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
-            .unwrap();
-    setup_repo(&case_dir, &case, dir);
+    case_repo("octoacme", dir);
 }
 
 fn build_all(repo: &Path, out: &str) -> std::collections::BTreeMap<String, Vec<u8>> {

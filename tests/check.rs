@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{fixtures_dir, run_in, setup_repo, Case};
+use crate::harness::{case_repo, run_in};
 
 /// A small validator for the part of JSON Schema the report schema uses:
 /// type, enum, required, properties, items.
@@ -55,12 +55,8 @@ fn validate(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>)
 }
 
 fn report(args: &[&str]) -> (i32, Value) {
-    let case_dir = fixtures_dir().join("check-ready");
-    let case: Case =
-        serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
-            .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    setup_repo(&case_dir, &case, tmp.path());
+    case_repo("check-ready", tmp.path());
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let (code, stdout, stderr) = run_in(tmp.path(), &args);
     (

@@ -69,6 +69,15 @@ fn bless() -> bool {
     std::env::var_os("RELNOTES_BLESS").is_some_and(|v| v != "0")
 }
 
+/// Creates the repository of the fixture case `name` in `dir`: its history
+/// and its `.relnotes/` inputs, as the harness does before the runs.
+pub fn case_repo(name: &str, dir: &Path) {
+    let case_dir = fixtures_dir().join(name);
+    let text = std::fs::read_to_string(case_dir.join("case.yaml")).unwrap();
+    let case: Case = serde_yaml::from_str(&text).unwrap();
+    setup_repo(&case_dir, &case, dir);
+}
+
 /// Creates the case's repository in `dir`.
 pub fn setup_repo(case_dir: &Path, case: &Case, dir: &Path) {
     let history = case_dir.join(case.history.as_deref().unwrap_or("history.yaml"));

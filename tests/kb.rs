@@ -7,20 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::harness::{fixtures_dir, read_tree, run_in, setup_repo, unsafe_html, Case};
+use crate::harness::{case_repo, fixtures_dir, read_tree, run_in, unsafe_html};
 
 /// The one script element the site writes itself (home page only). The
 /// harness's check rejects every script element, so the KB's pages are
 /// checked with exactly this one taken out: any other script still fails.
 const OWN_SCRIPT: &str = r#"<script src="search.js" defer></script>"#;
-
-fn case_repo(case: &str, dir: &Path) {
-    let case_dir = fixtures_dir().join(case);
-    let case: Case =
-        serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
-            .unwrap();
-    setup_repo(&case_dir, &case, dir);
-}
 
 fn octoacme(dir: &Path) {
     case_repo("kb-octoacme", dir);

@@ -9,18 +9,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::harness::{bin, fixtures_dir, read_tree, run_in, setup_repo, Case};
+use crate::harness::{bin, case_repo, read_tree, run_in};
 
 /// Generous: the machine may be busy compiling.
 const STARTUP: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_secs(10);
 
 fn octoacme(dir: &Path) {
-    let case_dir = fixtures_dir().join("octoacme");
-    let case: Case =
-        serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
-            .unwrap();
-    setup_repo(&case_dir, &case, dir);
+    case_repo("octoacme", dir);
 }
 
 /// A running `relnotes preview`; killed on drop.

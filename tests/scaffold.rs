@@ -1,14 +1,10 @@
 //! `relnotes new`, `relnotes release` and `relnotes next`.
 
-use crate::harness::{fixtures_dir, run_in, setup_repo, Case};
+use crate::harness::{case_repo, run_in};
 
 fn repo(case: &str) -> tempfile::TempDir {
-    let case_dir = fixtures_dir().join(case);
-    let case: Case =
-        serde_yaml::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
-            .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    setup_repo(&case_dir, &case, tmp.path());
+    case_repo(case, tmp.path());
     tmp
 }
 
