@@ -170,6 +170,12 @@ pub enum Command {
     },
     /// Create `.relnotes/` with a commented configuration.
     Init,
+    /// Print the JSON Schema of an input file, for editor completion.
+    Schema {
+        /// Which file.
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff).
@@ -195,6 +201,18 @@ pub enum TemplatesAction {
 pub enum FormatArg {
     Md,
     Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// .relnotes/config.yaml
+    Config,
+    /// change file front matter
+    Change,
+    /// .relnotes/releases/<version>.yaml
+    Release,
+    /// known issue front matter
+    KnownIssue,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

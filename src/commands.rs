@@ -162,6 +162,16 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             crate::preview::run(&g, target(&select, false), port, &host, open)?;
             Ok(Outcome::Success)
         }
+        Command::Schema { kind } => {
+            let kind = match kind {
+                crate::cli::SchemaKind::Config => crate::schema::Kind::Config,
+                crate::cli::SchemaKind::Change => crate::schema::Kind::Change,
+                crate::cli::SchemaKind::Release => crate::schema::Kind::Release,
+                crate::cli::SchemaKind::KnownIssue => crate::schema::Kind::KnownIssue,
+            };
+            print_stdout(&crate::schema::schema(kind))?;
+            Ok(Outcome::Success)
+        }
         Command::Init => {
             init(&g)?;
             Ok(Outcome::Success)

@@ -15,7 +15,19 @@ use crate::yaml;
 
 // ---------------------------------------------------------------- change files
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     Customer,
@@ -27,7 +39,19 @@ impl Audience {
     pub const ALL: [Audience; 3] = [Audience::Customer, Audience::Support, Audience::Internal];
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeType {
     Added,
@@ -64,7 +88,7 @@ impl ChangeType {
 }
 
 /// A deployment checklist item contributed by a change.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployItem {
     pub item: String,
@@ -74,7 +98,7 @@ pub struct DeployItem {
     pub status: Option<Check>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeFront {
     #[serde(rename = "type")]
@@ -102,6 +126,7 @@ pub struct ChangeFront {
     #[serde(default)]
     pub deploy: Vec<DeployItem>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub publish_after: Option<jiff::civil::Date>,
 }
 
@@ -118,7 +143,19 @@ pub struct ChangeFile {
 
 // ---------------------------------------------------------------- known issues
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -127,20 +164,34 @@ pub enum Severity {
     Critical,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum IssueStatus {
     Open,
     Fixed,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnownIssueFront {
     pub id: String,
     pub title: String,
+    #[schemars(with = "String")]
     pub affects: semver::VersionReq,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub fixed_in: Option<semver::Version>,
     #[serde(default = "default_severity")]
     pub severity: Severity,
@@ -168,7 +219,7 @@ pub struct KnownIssueFile {
 
 /// A readiness answer: `true`/`false`, a link (counts as done), or a word
 /// such as `passed`, `pending`, `failed`, `not applicable`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Check {
     Bool(bool),
@@ -214,7 +265,7 @@ impl Check {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReleaseType {
     Patch,
@@ -232,7 +283,7 @@ impl ReleaseType {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Requirements {
     pub acceptance_criteria: Option<Check>,
@@ -241,14 +292,14 @@ pub struct Requirements {
     pub security_scan: Option<Check>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Rollback {
     pub plan: Option<String>,
     pub last_known_good: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TestStatus {
     Passed,
@@ -256,7 +307,9 @@ pub enum TestStatus {
     Pending,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[derive(
+    Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     #[default]
@@ -264,7 +317,7 @@ pub enum Environment {
     Production,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SmokeTest {
     pub name: String,
@@ -280,7 +333,7 @@ fn pending_status() -> TestStatus {
     TestStatus::Pending
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SignoffStatus {
     Approved,
@@ -288,7 +341,7 @@ pub enum SignoffStatus {
     Pending,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signoff {
     #[serde(default)]
@@ -305,7 +358,7 @@ fn pending_signoff() -> SignoffStatus {
     SignoffStatus::Pending
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Support {
     pub trained: Option<Check>,
@@ -319,13 +372,14 @@ pub struct Support {
     pub notified: Option<Check>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Communication {
     pub customer_facing: Option<bool>,
     pub plan_finalized: Option<Check>,
     pub segments: Vec<String>,
     pub channels: Vec<String>,
+    #[schemars(with = "Option<String>")]
     pub send_at: Option<jiff::Timestamp>,
     pub feedback: Vec<String>,
     /// Who coordinates the customer communication (PM and Support Lead).
@@ -336,18 +390,20 @@ pub struct Communication {
     pub announcement_sent: Option<Check>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Window {
     Range {
+        #[schemars(with = "String")]
         start: jiff::Timestamp,
+        #[schemars(with = "String")]
         end: jiff::Timestamp,
     },
     /// `not needed` (or another note).
     Note(String),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
     pub name: String,
@@ -355,7 +411,7 @@ pub struct Dashboard {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Verification {
     Named {
@@ -380,7 +436,7 @@ impl Verification {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Deployment {
     pub window: Option<Window>,
@@ -399,7 +455,7 @@ pub struct Deployment {
     pub dashboards_reviewed: Option<Check>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Flow {
     Named {
@@ -425,7 +481,7 @@ impl Flow {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     pub metric: String,
@@ -440,7 +496,7 @@ pub struct Metric {
     pub higher_is_better: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Qa {
     pub critical_flows: Vec<Flow>,
@@ -449,17 +505,18 @@ pub struct Qa {
     pub escalation: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Incident {
     pub on_call: Option<String>,
     pub escalation: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReleaseMeta {
     pub name: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub date: Option<jiff::civil::Date>,
     #[serde(rename = "type")]
     pub kind: Option<ReleaseType>,

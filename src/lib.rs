@@ -22,6 +22,7 @@ pub mod output;
 pub mod preview;
 pub mod readiness;
 pub mod render;
+pub mod schema;
 pub mod yaml;
 
 pub use error::{Error, Result};

@@ -93,3 +93,85 @@ fn demo_builds_every_output_and_says_where() {
     let printed = dir.join("dist/2.0.0/customer/index.html");
     assert!(stdout.contains(&printed.display().to_string()), "{stdout}");
 }
+
+/// `relnotes schema` describes each input file from the types that read it:
+/// every field, and no others allowed (unknown fields are errors).
+#[test]
+fn schema_describes_every_input_file() {
+    for (kind, fields) in [
+        (
+            "config",
+            &[
+                "project", "links", "tags", "segments", "signoffs", "commits", "output",
+            ][..],
+        ),
+        (
+            "change",
+            &[
+                "type",
+                "breaking",
+                "audiences",
+                "segments",
+                "prs",
+                "upgrade",
+                "support",
+                "internal",
+                "deploy",
+                "publish_after",
+                "commits",
+                "issues",
+                "component",
+            ][..],
+        ),
+        (
+            "release",
+            &[
+                "name",
+                "date",
+                "type",
+                "summary",
+                "highlights",
+                "requirements",
+                "rollback",
+                "smoke_tests",
+                "signoffs",
+                "support",
+                "communication",
+                "deployment",
+                "qa",
+                "incident",
+            ][..],
+        ),
+        (
+            "known-issue",
+            &[
+                "id",
+                "title",
+                "affects",
+                "fixed_in",
+                "severity",
+                "segments",
+                "status",
+                "workaround",
+            ][..],
+        ),
+    ] {
+        let out = std::process::Command::new(bin())
+            .args(["schema", kind])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{kind}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["additionalProperties"], false, "{kind}");
+        let props = v["properties"].as_object().unwrap();
+        for f in fields {
+            assert!(props.contains_key(*f), "{kind}: no `{f}`");
+        }
+        assert_eq!(
+            props.len(),
+            fields.len(),
+            "{kind}: {:?}",
+            props.keys().collect::<Vec<_>>()
+        );
+    }
+}

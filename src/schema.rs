@@ -1,0 +1,47 @@
+//! `relnotes schema`: JSON Schema of each input file, generated from the
+//! same types that read them, for editor completion and validation (for
+//! example with yaml-language-server). Change files and known issues are
+//! described by their front matter.
+
+use crate::config::Config;
+use crate::inputs::{ChangeFront, KnownIssueFront, ReleaseMeta};
+
+/// The input files that have a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `.relnotes/config.yaml`
+    Config,
+    /// The front matter of `.relnotes/changes/*/*.md`
+    Change,
+    /// `.relnotes/releases/<version>.yaml`
+    Release,
+    /// The front matter of `.relnotes/known-issues/*.md`
+    KnownIssue,
+}
+
+/// The schema of `kind`, as pretty-printed JSON.
+pub fn schema(kind: Kind) -> String {
+    let (schema, title) = match kind {
+        Kind::Config => (
+            schemars::schema_for!(Config),
+            "relnotes .relnotes/config.yaml",
+        ),
+        Kind::Change => (
+            schemars::schema_for!(ChangeFront),
+            "relnotes change file front matter (.relnotes/changes/*/*.md)",
+        ),
+        Kind::Release => (
+            schemars::schema_for!(ReleaseMeta),
+            "relnotes release metadata (.relnotes/releases/<version>.yaml)",
+        ),
+        Kind::KnownIssue => (
+            schemars::schema_for!(KnownIssueFront),
+            "relnotes known issue front matter (.relnotes/known-issues/*.md)",
+        ),
+    };
+    let mut value = schema.to_value();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("title".into(), title.into());
+    }
+    serde_json::to_string_pretty(&value).expect("a schema serializes") + "\n"
+}
