@@ -22,6 +22,8 @@ pub struct Global {
     pub repo: PathBuf,
     pub quiet: bool,
     pub verbose: bool,
+    /// Colour terminal reports (never files).
+    pub color: bool,
 }
 
 impl Global {
@@ -37,6 +39,13 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         repo: cli.repo.clone().unwrap_or_else(|| PathBuf::from(".")),
         quiet: cli.quiet,
         verbose: cli.verbose,
+        color: match cli.color {
+            crate::cli::ColorChoice::Always => true,
+            crate::cli::ColorChoice::Never => false,
+            crate::cli::ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        },
     };
     match cli.command {
         Command::Build {
@@ -373,7 +382,8 @@ fn check(
         }
         ReportFormat::Text => {
             if !g.quiet {
-                print_stdout(&check_text(&a.project.name, release, &r))?;
+                let text = check_text(&a.project.name, release, &r);
+                print_stdout(&if g.color { colorize(&text) } else { text })?;
             }
         }
     }
@@ -418,6 +428,23 @@ pub fn check_text(project: &str, release: &Release, r: &Readiness) -> String {
         }
     }
     s
+}
+
+/// ANSI colours for the status marks of the text report.
+fn colorize(text: &str) -> String {
+    const RESET: &str = "\x1b[0m";
+    let mut out = text.to_string();
+    for (mark, colour) in [
+        ("[NOT MET]", "\x1b[1;31m"),
+        ("[met]", "\x1b[32m"),
+        ("[pending]", "\x1b[33m"),
+        ("[warning]", "\x1b[33m"),
+        ("[n/a]", "\x1b[2m"),
+        ("NOT READY", "\x1b[1;31m"),
+    ] {
+        out = out.replace(mark, &format!("{colour}{mark}{RESET}"));
+    }
+    out.replace(": READY", &format!(": \x1b[1;32mREADY{RESET}"))
 }
 
 // --------------------------------------------------------- scaffolding

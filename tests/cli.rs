@@ -175,3 +175,22 @@ fn schema_describes_every_input_file() {
         );
     }
 }
+
+/// `--color always` colours the check report's marks; `never` (and output to
+/// a pipe under `auto`) leaves plain text.
+#[test]
+fn color_choice_applies_to_the_check_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    crate::harness::case_repo("check-ready", tmp.path());
+    let run = |color: &str| {
+        let out = std::process::Command::new(bin())
+            .args(["--color", color, "check", "--tag", "v1.1.0"])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run("always").contains("\x1b[32m[met]\x1b[0m"));
+    assert!(!run("never").contains('\x1b'));
+    assert!(!run("auto").contains('\x1b'), "a pipe is not a terminal");
+}
