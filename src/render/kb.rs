@@ -95,32 +95,11 @@ impl KbRenderer {
             origins.insert("style.css".to_string(), user_style);
             sources.insert("style.css".into(), text);
         }
-        if overrides.is_dir() {
-            let mut entries: Vec<_> = std::fs::read_dir(overrides)
-                .map_err(|e| Error::io("reading", overrides, e))?
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-                .collect();
-            entries.sort_by_key(|e| e.file_name());
-            for e in entries {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with('.') {
-                    continue;
-                }
-                let text = std::fs::read_to_string(e.path())
-                    .map_err(|err| Error::io("reading", e.path(), err))?;
-                origins.insert(name.clone(), e.path());
-                sources.insert(name, text);
-            }
-        }
+        super::read_overrides(overrides, &mut sources, &mut origins)?;
         let (templates, assets): (BTreeMap<String, String>, BTreeMap<String, String>) = sources
             .into_iter()
             .partition(|(n, _)| n.ends_with(".html") || n.ends_with(".md"));
-        let mut tera = tera::Tera::default();
-        // `cell`: text safe inside a Markdown table cell.
-        tera.register_filter("cell", |s: &str, _: tera::Kwargs, _: &tera::State| {
-            s.replace('|', "\\|").replace(['\n', '\r'], " ")
-        });
+        let mut tera = super::new_tera();
         let r = KbRenderer {
             tera: tera::Tera::default(),
             origins,

@@ -121,29 +121,10 @@ impl Renderer {
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         let mut origins = BTreeMap::new();
-        if let Some(dir) = overrides.filter(|d| d.is_dir()) {
-            let mut entries: Vec<_> = std::fs::read_dir(dir)
-                .map_err(|e| Error::io("reading", dir, e))?
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-                .collect();
-            entries.sort_by_key(|e| e.file_name());
-            for e in entries {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with('.') {
-                    continue;
-                }
-                let text = std::fs::read_to_string(e.path())
-                    .map_err(|err| Error::io("reading", e.path(), err))?;
-                origins.insert(name.clone(), e.path());
-                sources.insert(name, text);
-            }
+        if let Some(dir) = overrides {
+            read_overrides(dir, &mut sources, &mut origins)?;
         }
-        let mut tera = tera::Tera::default();
-        // `cell`: text safe inside a Markdown table cell.
-        tera.register_filter("cell", |s: &str, _: tera::Kwargs, _: &tera::State| {
-            s.replace('|', "\\|").replace(['\n', '\r'], " ")
-        });
+        let mut tera = new_tera();
         let r = Renderer {
             tera: tera::Tera::default(),
             origins,
@@ -187,6 +168,46 @@ impl Renderer {
             "(or delete it to use the built-in template; `relnotes templates eject` writes the built-ins out)",
         )
     }
+}
+
+/// Reads the user's template files in `dir` (if it exists) over `sources`,
+/// by name, and records where each came from for error messages. Files are
+/// read in name order; hidden files and folders are skipped.
+pub(crate) fn read_overrides(
+    dir: &Path,
+    sources: &mut BTreeMap<String, String>,
+    origins: &mut BTreeMap<String, PathBuf>,
+) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io("reading", dir, e))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(e.path()).map_err(|err| Error::io("reading", e.path(), err))?;
+        origins.insert(name.clone(), e.path());
+        sources.insert(name, text);
+    }
+    Ok(())
+}
+
+/// A template engine with relnotes' own filters.
+pub(crate) fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    // `cell`: text safe inside a Markdown table cell.
+    tera.register_filter("cell", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    });
+    tera
 }
 
 /// A template error as the user needs it: the file it came from (theirs,
