@@ -153,24 +153,226 @@ impl Repo {
             .map(|c| c.id().to_string())
     }
 
-    /// Commits reachable from `to` and not from `hide`, newest first (time
-    /// order, parents after children). Merges and their side branches are
-    /// walked; each commit appears once.
+    /// Commits reachable from `to` and not from `hide`, newest first
+    /// (children before parents; among commits whose children are all
+    /// listed, the newest committer time first, then the one found first).
+    /// Merges and their side branches are walked; each commit appears once.
+    ///
+    /// This is git's own "limited" walk, written here so that each commit
+    /// is read from the object database once: libgit2's revwalk reads every
+    /// commit to learn its parents and a second lookup reads it again for
+    /// the message, which doubled the decompression work of `build --all`.
     pub fn commits(&self, to: &str, hide: Option<&str>) -> Result<Vec<Commit>> {
-        let mut walk = self.repo.revwalk().map_err(git_err)?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
-            .map_err(git_err)?;
-        walk.push(oid(to)?).map_err(git_err)?;
+        let mut walk = Walk::default();
+        walk.discover(&self.repo, oid(to)?, false)?;
         if let Some(h) = hide {
-            walk.hide(oid(h)?).map_err(git_err)?;
+            walk.discover(&self.repo, oid(h)?, true)?;
         }
-        let mut out = Vec::new();
-        for id in walk {
-            let id = id.map_err(git_err)?;
-            let c = self.repo.find_commit(id).map_err(git_err)?;
-            out.push(decode(&c));
+        walk.limit(&self.repo)?;
+        Ok(walk.into_sorted())
+    }
+}
+
+/// Extra pops after only uninteresting commits are left, so that commits
+/// with skewed clocks are still found (git and libgit2 use the same slop).
+const SLOP: u32 = 5;
+
+/// One commit known to a walk: read, or only named as a parent of a
+/// commit marked uninteresting (then it is read when the walk reaches it).
+struct Node {
+    time: i64,
+    parents: Vec<git2::Oid>,
+    read: bool,
+    /// Reachable from the hidden side.
+    uninteresting: bool,
+    /// Put in the queue at least once.
+    seen: bool,
+    /// Waiting in the queue as an interesting commit (counted in
+    /// `interesting_queued`).
+    counted: bool,
+    /// Its parents have been reached.
+    expanded: bool,
+    /// Decoded when read from the interesting side.
+    commit: Option<Commit>,
+}
+
+/// The state of one limited walk: every commit known, by position of
+/// discovery, and a queue ordered by committer time (newest first, then
+/// earliest discovered).
+#[derive(Default)]
+struct Walk {
+    nodes: Vec<Node>,
+    index: HashMap<git2::Oid, usize>,
+    queue: std::collections::BinaryHeap<(i64, std::cmp::Reverse<usize>)>,
+    /// Interesting nodes in the queue: the walk ends when none are left.
+    interesting_queued: usize,
+    /// Interesting commits in the order they left the queue.
+    found: Vec<usize>,
+}
+
+impl Walk {
+    fn node(&mut self, id: git2::Oid) -> usize {
+        *self.index.entry(id).or_insert_with(|| {
+            self.nodes.push(Node {
+                time: 0,
+                parents: Vec::new(),
+                read: false,
+                uninteresting: false,
+                seen: false,
+                counted: false,
+                expanded: false,
+                commit: None,
+            });
+            self.nodes.len() - 1
+        })
+    }
+
+    /// Reaches a commit: reads it the first time, marks it (and everything
+    /// known of its ancestry) uninteresting when reached from the hidden
+    /// side, and queues it the first time.
+    fn discover(&mut self, repo: &git2::Repository, id: git2::Oid, hidden: bool) -> Result<()> {
+        let i = self.node(id);
+        if !self.nodes[i].read {
+            let c = repo.find_commit(id).map_err(git_err)?;
+            let n = &mut self.nodes[i];
+            n.read = true;
+            n.time = c.time().seconds();
+            n.parents = c.parent_ids().collect();
+            if !hidden && !n.uninteresting {
+                n.commit = Some(decode(&c));
+            }
         }
-        Ok(out)
+        if hidden || self.nodes[i].uninteresting {
+            self.mark_uninteresting(i);
+        }
+        // From the hidden side a commit is queued again even if seen, as
+        // git does: the walk then goes on long enough to catch commits
+        // that skewed clocks put out of order.
+        let n = &mut self.nodes[i];
+        if !n.seen || hidden {
+            n.seen = true;
+            if !n.uninteresting {
+                n.counted = true;
+                self.interesting_queued += 1;
+            }
+            self.queue.push((n.time, std::cmp::Reverse(i)));
+        }
+        Ok(())
+    }
+
+    /// Marks a node and every known ancestor uninteresting, including
+    /// parents not read yet: they enter the walk already marked.
+    fn mark_uninteresting(&mut self, start: usize) {
+        let mut stack = vec![start];
+        while let Some(i) = stack.pop() {
+            let n = &mut self.nodes[i];
+            // The start is walked even if marked already: it may have been
+            // marked before it was read, when its parents were not known.
+            if n.uninteresting && i != start {
+                continue;
+            }
+            n.uninteresting = true;
+            n.commit = None;
+            if n.counted {
+                n.counted = false;
+                self.interesting_queued -= 1;
+            }
+            if n.read {
+                let parents = std::mem::take(&mut self.nodes[i].parents);
+                for &p in &parents {
+                    let j = self.node(p);
+                    stack.push(j);
+                }
+                self.nodes[i].parents = parents;
+            }
+        }
+    }
+
+    /// Pops commits newest first until only uninteresting ones are left
+    /// (plus the slop), collecting the interesting ones.
+    fn limit(&mut self, repo: &git2::Repository) -> Result<()> {
+        let mut slop = SLOP;
+        let mut last_time = i64::MAX;
+        while let Some((_, std::cmp::Reverse(i))) = self.queue.pop() {
+            let n = &mut self.nodes[i];
+            if n.counted {
+                n.counted = false;
+                self.interesting_queued -= 1;
+            }
+            let hidden = n.uninteresting;
+            let expand = !n.expanded;
+            n.expanded = true;
+            if expand {
+                for k in 0..self.nodes[i].parents.len() {
+                    let p = self.nodes[i].parents[k];
+                    self.discover(repo, p, hidden)?;
+                }
+            }
+            if hidden {
+                let newer_waiting = self.queue.peek().is_some_and(|&(t, _)| t >= last_time);
+                if self.interesting_queued > 0 || newer_waiting {
+                    slop = SLOP;
+                } else {
+                    slop -= 1;
+                    if slop == 0 {
+                        break;
+                    }
+                }
+                continue;
+            }
+            last_time = self.nodes[i].time;
+            self.found.push(i);
+        }
+        Ok(())
+    }
+
+    /// The interesting commits in topological order: a commit comes after
+    /// all of its children; among the ready ones, the newest first.
+    fn into_sorted(mut self) -> Vec<Commit> {
+        let keep: Vec<usize> = self
+            .found
+            .iter()
+            .copied()
+            .filter(|&i| !self.nodes[i].uninteresting)
+            .collect();
+        // Children within the range, per node (usize::MAX: not in range).
+        let mut children = vec![usize::MAX; self.nodes.len()];
+        for &i in &keep {
+            children[i] = 0;
+        }
+        for &i in &keep {
+            for p in &self.nodes[i].parents {
+                if let Some(&j) = self.index.get(p) {
+                    if children[j] != usize::MAX {
+                        children[j] += 1;
+                    }
+                }
+            }
+        }
+        let mut ready: std::collections::BinaryHeap<(i64, std::cmp::Reverse<usize>)> = keep
+            .iter()
+            .filter(|&&i| children[i] == 0)
+            .map(|&i| (self.nodes[i].time, std::cmp::Reverse(i)))
+            .collect();
+        let mut out = Vec::with_capacity(keep.len());
+        while let Some((_, std::cmp::Reverse(i))) = ready.pop() {
+            for k in 0..self.nodes[i].parents.len() {
+                let Some(&j) = self.index.get(&self.nodes[i].parents[k]) else {
+                    continue;
+                };
+                if children[j] == usize::MAX {
+                    continue;
+                }
+                children[j] -= 1;
+                if children[j] == 0 {
+                    ready.push((self.nodes[j].time, std::cmp::Reverse(j)));
+                }
+            }
+            if let Some(c) = self.nodes[i].commit.take() {
+                out.push(c);
+            }
+        }
+        out
     }
 }
 

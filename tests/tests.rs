@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod cli;
 mod fixtures;
+mod git_walk;
 mod kb;
 mod preview;
 mod scaffold;

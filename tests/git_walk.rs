@@ -1,0 +1,191 @@
+//! The commit walk (src/git.rs) against git itself: on tangled histories
+//! (many branches, criss-cross merges, clocks that go backwards) the commits
+//! of a range are exactly those `git rev-list TO ^HIDE` lists, each once,
+//! every commit before its parents. (libgit2's own revwalk gives the same
+//! sets; relnotes walks by itself to read each commit once.)
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::process::Command;
+
+use relnotes::git::{write_history, HistorySpec, Repo, Step};
+
+/// A small deterministic generator (xorshift), so the histories are the same
+/// on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn step() -> Step {
+    Step {
+        commit: None,
+        author: None,
+        at: None,
+        latin1: false,
+        branch: None,
+        merge: None,
+        tag: None,
+        annotated: None,
+    }
+}
+
+/// A history of `n` steps over a few branches, with merges both ways and
+/// one commit in eight dated hours or days before its parent.
+fn tangled(seed: u64, n: usize, max_skew_hours: usize) -> HistorySpec {
+    let mut rng = Rng(seed);
+    let start: jiff::Timestamp = "2026-01-05T09:00:00Z".parse().unwrap();
+    let mut clock = start.as_second();
+    let mut branches = vec!["main".to_string()];
+    let mut current = 0;
+    let mut steps = vec![Step {
+        commit: Some("feat: first".into()),
+        ..step()
+    }];
+    let mut tags = 0;
+    for k in 0..n {
+        clock += 3600;
+        let mut s = step();
+        let roll = rng.below(100);
+        if roll < 12 {
+            // Switch to another branch, sometimes a new one.
+            if branches.len() < 6 && rng.below(2) == 0 {
+                branches.push(format!("side-{k}"));
+                current = branches.len() - 1;
+            } else {
+                current = rng.below(branches.len());
+            }
+            s.branch = Some(branches[current].clone());
+            s.commit = Some(format!("fix: work {k}"));
+        } else if roll < 30 && branches.len() > 1 {
+            let other = rng.below(branches.len());
+            if other != current {
+                s.merge = Some(branches[other].clone());
+            } else {
+                s.commit = Some(format!("chore: step {k}"));
+            }
+        } else {
+            s.commit = Some(format!("feat: change {k}"));
+        }
+        if max_skew_hours > 0 && rng.below(8) == 0 {
+            // A skewed clock: this commit claims to be older than its parent.
+            let back = 3600 * (1 + rng.below(max_skew_hours) as i64);
+            s.at = Some(jiff::Timestamp::from_second(clock - back).unwrap());
+        } else {
+            s.at = Some(jiff::Timestamp::from_second(clock).unwrap());
+        }
+        if rng.below(10) == 0 {
+            tags += 1;
+            s.tag = Some(format!("t{tags}"));
+        }
+        steps.push(s);
+    }
+    HistorySpec {
+        author: "Dana Lee <dana@example.com>".into(),
+        start,
+        shallow: false,
+        steps,
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn ranges_match_git_rev_list_on_tangled_histories() {
+    let mut ranges = 0;
+    // Clocks that are right, a few hours off, and up to three days off.
+    let cases = [0, 3, 72]
+        .into_iter()
+        .flat_map(|skew| [7u64, 1234, 99_991].map(|seed| (seed, skew)));
+    for (seed, skew) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        write_history(tmp.path(), &tangled(seed, 400, skew)).unwrap();
+        let repo = Repo::open(tmp.path()).unwrap();
+        // Every tag and branch tip, as commit ids.
+        let mut tips: Vec<String> = git(
+            tmp.path(),
+            &[
+                "for-each-ref",
+                "--format=%(objectname)",
+                "refs/tags",
+                "refs/heads",
+            ],
+        )
+        .lines()
+        .map(str::to_string)
+        .collect();
+        tips.sort();
+        tips.dedup();
+        assert!(tips.len() > 20, "seed {seed}: only {} tips", tips.len());
+        let parents: HashMap<String, Vec<String>> =
+            git(tmp.path(), &["rev-list", "--all", "--parents"])
+                .lines()
+                .map(|l| {
+                    let mut ids = l.split(' ').map(str::to_string);
+                    (ids.next().unwrap(), ids.collect())
+                })
+                .collect();
+        let mut rng = Rng(seed ^ 0x5555);
+        for _ in 0..60 {
+            let to = &tips[rng.below(tips.len())];
+            let hide = (rng.below(6) != 0).then(|| &tips[rng.below(tips.len())]);
+            let mut args = vec!["rev-list", to.as_str()];
+            let not;
+            if let Some(h) = hide {
+                not = format!("^{h}");
+                args.push(&not);
+            }
+            let expected: HashSet<String> =
+                git(tmp.path(), &args).lines().map(str::to_string).collect();
+            let got: Vec<String> = repo
+                .commits(to, hide.map(String::as_str))
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            let got_set: HashSet<String> = got.iter().cloned().collect();
+            assert_eq!(
+                got.len(),
+                got_set.len(),
+                "seed {seed}: a commit listed twice"
+            );
+            assert_eq!(
+                got_set, expected,
+                "seed {seed}, skew {skew}: {to} ^{hide:?}"
+            );
+            // Children before parents.
+            let pos: HashMap<&str, usize> = got
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.as_str(), i))
+                .collect();
+            for (i, c) in got.iter().enumerate() {
+                for p in &parents[c] {
+                    if let Some(&j) = pos.get(p.as_str()) {
+                        assert!(j > i, "seed {seed}: parent {p} listed before its child {c}");
+                    }
+                }
+            }
+            ranges += 1;
+        }
+    }
+    assert_eq!(ranges, 9 * 60);
+}
