@@ -55,9 +55,14 @@ pub struct Sources {
     pub config: Config,
     pub inputs: Inputs,
     pub tags: Vec<ReleaseTag>,
-    /// git2 repositories are not `Sync`; all reading happens before the
-    /// parallel assembly, the lock only makes the type shareable.
-    repo: std::sync::Mutex<Repo>,
+    /// Open repositories, one per thread that reads: a git2 repository is
+    /// not `Sync`, so each release is walked through a handle of its own
+    /// and the handles are reused.
+    repos: std::sync::Mutex<Vec<Repo>>,
+    /// Where more handles are opened from.
+    git_dir: PathBuf,
+    /// The known issues as releases show them, made once on first use.
+    known: std::sync::OnceLock<Vec<KnownIssue>>,
     skip: Vec<regex::Regex>,
 }
 
@@ -103,13 +108,35 @@ impl Sources {
             config,
             inputs,
             tags,
-            repo: std::sync::Mutex::new(repo),
+            git_dir: repo.git_dir(),
+            known: std::sync::OnceLock::new(),
+            repos: std::sync::Mutex::new(vec![repo]),
             skip,
         })
     }
 
-    fn repo(&self) -> std::sync::MutexGuard<'_, Repo> {
-        self.repo.lock().unwrap_or_else(|e| e.into_inner())
+    /// Every known issue, in the order of `inputs.known_issues`.
+    pub fn known_issues(&self) -> &[KnownIssue] {
+        self.known.get_or_init(|| {
+            self.inputs
+                .known_issues
+                .iter()
+                .map(|f| known_issue(f, self))
+                .collect()
+        })
+    }
+
+    /// Runs `f` with a repository handle no other thread is using.
+    fn with_repo<R>(&self, f: impl FnOnce(&Repo) -> Result<R>) -> Result<R> {
+        let pool = || self.repos.lock().unwrap_or_else(|e| e.into_inner());
+        let taken = pool().pop();
+        let repo = match taken {
+            Some(r) => r,
+            None => Repo::open_git_dir(&self.git_dir)?,
+        };
+        let out = f(&repo);
+        pool().push(repo);
+        out
     }
 
     pub fn project(&self) -> Project {
@@ -170,7 +197,7 @@ impl Sources {
 
     /// The unreleased commits: reachable from HEAD and not from the newest tag.
     fn unreleased_range(&self) -> Option<(String, Option<String>)> {
-        let head = self.repo().head()?;
+        let head = self.with_repo(|r| Ok(r.head())).ok()??;
         let last = match self.tags.last() {
             Some(t) => Some(self.peel(t).ok()?.commit),
             None => None,
@@ -185,7 +212,9 @@ impl Sources {
         }
         match self.unreleased_range() {
             Some((head, last)) => Ok(last.as_deref() != Some(head.as_str())
-                && !self.repo().commits(&head, last.as_deref())?.is_empty()),
+                && !self
+                    .with_repo(|r| r.commits(&head, last.as_deref()))?
+                    .is_empty()),
             None => Ok(false),
         }
     }
@@ -215,34 +244,48 @@ impl Sources {
     }
 
     /// Assembles the releases named by `target` and hands each to `f` as
-    /// soon as it is ready. One thread walks the history (git2 is not
-    /// thread-safe) while the others assemble and render, and only a few
-    /// releases are in memory at a time, however long the history is.
-    /// Releases arrive in no particular order; each is complete in itself.
+    /// soon as it is ready. Every release is walked, assembled and handed
+    /// over on one thread, all threads at once (each with its own git
+    /// handle), so only a few releases are in memory at a time however
+    /// long the history is. Releases arrive in no particular order; each
+    /// is complete in itself. If several fail, the error of the oldest is
+    /// returned, whatever the number of threads.
     pub fn for_each_release<F>(&self, target: &Target, f: F) -> Result<()>
     where
         F: Fn(Release) -> Result<()> + Sync,
     {
         let plan = self.plan(target)?;
         let versions = self.versions();
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Job>>(4);
-            scope.spawn(move || {
-                for p in plan {
-                    let job = match p {
-                        Plan::Tag(i) => self.tag_job(i),
-                        Plan::Unreleased(v) => self.unreleased_job(v),
-                    };
-                    let failed = job.is_err();
-                    if tx.send(job).is_err() || failed {
-                        break;
-                    }
+        let failed: std::sync::Mutex<Option<(usize, Error)>> = std::sync::Mutex::new(None);
+        let first_failure = || {
+            failed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .map(|(k, _)| *k)
+        };
+        plan.into_par_iter().enumerate().for_each(|(k, p)| {
+            if first_failure().is_some_and(|f| f < k) {
+                return;
+            }
+            let run = || {
+                let job = match p {
+                    Plan::Tag(i) => self.tag_job(i)?,
+                    Plan::Unreleased(v) => self.unreleased_job(v)?,
+                };
+                f(self.release(job, &versions)?)
+            };
+            if let Err(e) = run() {
+                let mut slot = failed.lock().unwrap_or_else(|e| e.into_inner());
+                if slot.as_ref().is_none_or(|(f, _)| k < *f) {
+                    *slot = Some((k, e));
                 }
-            });
-            rx.into_iter()
-                .par_bridge()
-                .try_for_each(|job| f(self.release(job?, &versions)?))
-        })
+            }
+        });
+        match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Assembles the releases named by `target`, oldest first.
@@ -267,7 +310,7 @@ impl Sources {
 
     /// The commit and time of a release tag.
     pub fn peel(&self, tag: &ReleaseTag) -> Result<git::Peeled> {
-        self.repo().peel(&tag.target)
+        self.with_repo(|r| r.peel(&tag.target))
     }
 
     fn tag_job(&self, i: usize) -> Result<Job> {
@@ -275,9 +318,8 @@ impl Sources {
         let prev = i.checked_sub(1).map(|p| &self.tags[p]);
         let peeled = self.peel(tag)?;
         let prev_commit = prev.map(|p| self.peel(p)).transpose()?.map(|p| p.commit);
-        let commits = self
-            .repo()
-            .commits(&peeled.commit, prev_commit.as_deref())?;
+        let commits =
+            self.with_repo(|r| r.commits(&peeled.commit, prev_commit.as_deref()))?;
         Ok(Job {
             version: tag.version.clone(),
             tag: Some((tag.clone(), peeled)),
@@ -295,7 +337,7 @@ impl Sources {
     fn unreleased_job(&self, version: Option<String>) -> Result<Job> {
         let commits = match self.unreleased_range() {
             Some((head, last)) if last.as_deref() != Some(head.as_str()) => {
-                self.repo().commits(&head, last.as_deref())?
+                self.with_repo(|r| r.commits(&head, last.as_deref()))?
             }
             _ => Vec::new(),
         };
@@ -351,7 +393,7 @@ impl Sources {
     pub fn next_version(&self) -> Result<(semver::Version, Vec<String>)> {
         let commits = match self.unreleased_range() {
             Some((head, last)) if last.as_deref() != Some(head.as_str()) => {
-                self.repo().commits(&head, last.as_deref())?
+                self.with_repo(|r| r.commits(&head, last.as_deref()))?
             }
             _ => Vec::new(),
         };
@@ -466,7 +508,7 @@ impl Sources {
         }
 
         let (known_issues, fixed_issues) =
-            known_issues_for(&job.version, &self.inputs.known_issues, self);
+            known_issues_for(&job.version, self);
 
         let prev_version = job.previous.as_ref().map(|p| &p.version);
         let (required, _) = required_bump(&changes, prev_version);
@@ -828,20 +870,18 @@ fn bump_between(prev: Option<&semver::Version>, cur: &semver::Version) -> &'stat
 
 fn known_issues_for(
     version: &semver::Version,
-    files: &[KnownIssueFile],
     sources: &Sources,
 ) -> (Vec<KnownIssue>, Vec<KnownIssue>) {
     let mut affected = Vec::new();
     let mut fixed = Vec::new();
-    for f in files {
+    for (f, ki) in sources.inputs.known_issues.iter().zip(sources.known_issues()) {
         let fr = &f.front;
         let fixed_by = fr.fixed_in.as_ref().is_some_and(|v| version >= v);
-        let ki = known_issue(f, sources);
         if fr.fixed_in.as_ref() == Some(version) {
             fixed.push(ki.clone());
         }
         if fr.affects.matches(version) && !fixed_by {
-            affected.push(ki);
+            affected.push(ki.clone());
         }
     }
     let order =
@@ -851,7 +891,7 @@ fn known_issues_for(
     (affected, fixed)
 }
 
-pub fn known_issue(f: &KnownIssueFile, sources: &Sources) -> KnownIssue {
+fn known_issue(f: &KnownIssueFile, sources: &Sources) -> KnownIssue {
     let fr = &f.front;
     let w = fr.workaround.as_deref().map(str::trim);
     let no_workaround = matches!(w, Some(x) if x.is_empty() || x.eq_ignore_ascii_case("none"));

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::assemble::{self, Sources, Target};
+use crate::assemble::{Sources, Target};
 use crate::cli::{KbAudience, KbFormat};
 use crate::commands::Global;
 use crate::config::Format;
@@ -100,12 +100,7 @@ pub fn build(
         &sources.dir.join("templates"),
     )?;
     let project = sources.project();
-    let mut issues: Vec<KnownIssue> = sources
-        .inputs
-        .known_issues
-        .iter()
-        .map(|f| assemble::known_issue(f, sources))
-        .collect();
+    let mut issues: Vec<KnownIssue> = sources.known_issues().to_vec();
     issues.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
     // Each issue has one page at a stable address: two files with one id
     // would fight over it.
