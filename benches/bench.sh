@@ -102,6 +102,9 @@ timeit() { python3 "$here/timeit.py" "$@"; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/relnotes-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 results="$work/results.jsonl"
+# Earlier outputs are moved here, not deleted, until the end: see set_aside
+# in timeit.py.
+trash="$work/trash"
 : > "$results"
 mkdir -p "$cache"
 
@@ -133,14 +136,14 @@ for n in $sizes; do
     timeit run --results "$results" --label git_all --size "$n" --reps "$reps" --rss -- \
         git -C "$repo" log "$log_format" main
     timeit run --results "$results" --label relnotes_all --size "$n" --reps "$reps" --rss \
-        --fresh "$work/all" --expect-dir "$work/all" -- \
+        --fresh "$work/all" --trash "$trash" --expect-dir "$work/all" -- \
         "$relnotes" --repo "$repo" build --all --out "$work/all"
 
     # 2. Tag time: the newest release only.
     timeit run --results "$results" --label git_tag --size "$n" --reps "$reps" --rss -- \
         git -C "$repo" log "$log_format" "$previous..$newest"
     timeit run --results "$results" --label relnotes_tag --size "$n" --reps "$reps" --rss \
-        --fresh "$work/tag" --expect-dir "$work/tag" -- \
+        --fresh "$work/tag" --trash "$trash" --expect-dir "$work/tag" -- \
         "$relnotes" --repo "$repo" build --tag "$newest" --out "$work/tag"
 
     # 3. Same output whatever the number of threads.
@@ -159,7 +162,10 @@ for n in $sizes; do
         head -n 40 "$work/threads.diff" >&2
     fi
     timeit note --results "$results" --size "$n" "identical=$identical"
-    rm -rf "$work/threads-1" "$work/threads-2" "$work/all" "$work/tag"
+    mkdir -p "$trash"
+    for d in threads-1 threads-2 all tag; do
+        [ ! -e "$work/$d" ] || mv "$work/$d" "$(mktemp -d "$trash/old.XXXXXX")"
+    done
 
     # 4. The peer, if installed: git-cliff over the full history.
     if [ -n "$cliff" ]; then

@@ -75,6 +75,21 @@ def run_once(cmd, env, cwd, rss, tmpdir):
     return secs, (peak_rss_kb(time_path) if rss else None)
 
 
+def set_aside(path, trash):
+    """Moves `path` out of the way without deleting it: creating thousands of
+    files right after deleting thousands costs ext4 far more (it skips
+    recently freed inodes one by one), which would time the file system's
+    clean-up rather than the program. `trash` is removed by the caller at
+    the end of the benchmark."""
+    if not os.path.lexists(path):
+        return
+    if not trash:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    os.makedirs(trash, exist_ok=True)
+    os.rename(path, tempfile.mkdtemp(prefix="old.", dir=trash))
+
+
 def cmd_run(a):
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     if not cmd:
@@ -89,7 +104,7 @@ def cmd_run(a):
     with tempfile.TemporaryDirectory(prefix="timeit.") as tmpdir:
         for i in range(a.warmup + a.reps):
             if a.fresh:
-                shutil.rmtree(a.fresh, ignore_errors=True)
+                set_aside(a.fresh, a.trash)
             secs, kb = run_once(cmd, env, a.cwd, a.rss, tmpdir)
             if a.expect_dir and not (os.path.isdir(a.expect_dir) and os.listdir(a.expect_dir)):
                 sys.exit(f"timeit run: {shlex.join(cmd)}\n  succeeded but wrote nothing to {a.expect_dir}")
@@ -301,7 +316,8 @@ def main(argv=None):
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--rss", action="store_true", help=f"run under {TIME} -v and record peak RSS")
-    p.add_argument("--fresh", help="remove this path before every run (outside the timing)")
+    p.add_argument("--fresh", help="move this path aside before every run (outside the timing)")
+    p.add_argument("--trash", help="where --fresh moves old outputs (default: delete them)")
     p.add_argument("--expect-dir", help="fail if this directory is missing or empty after a run")
     p.add_argument("--cwd")
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
