@@ -63,7 +63,19 @@ pub struct Sources {
     git_dir: PathBuf,
     /// The known issues as releases show them, made once on first use.
     known: std::sync::OnceLock<Vec<KnownIssue>>,
+    /// See [`Sources::shared_fingerprint`].
+    shared_print: std::sync::OnceLock<u64>,
     skip: Vec<regex::Regex>,
+}
+
+/// How an incremental build tells which releases are up to date.
+pub struct Fresh<'a> {
+    /// Everything the outputs depend on besides the sources (the renderer,
+    /// the formats), hashed.
+    pub salt: u64,
+    /// Whether the outputs of this version were written from this
+    /// fingerprint and are all still there.
+    pub up_to_date: &'a (dyn Fn(&str, u64) -> bool + Sync),
 }
 
 /// What `assemble` reports besides the releases.
@@ -110,6 +122,7 @@ impl Sources {
             tags,
             git_dir: repo.git_dir(),
             known: std::sync::OnceLock::new(),
+            shared_print: std::sync::OnceLock::new(),
             repos: std::sync::Mutex::new(vec![repo]),
             skip,
         })
@@ -254,9 +267,31 @@ impl Sources {
     where
         F: Fn(Release) -> Result<()> + Sync,
     {
+        self.for_each_stale_release(target, None, |r, _| f(r))
+            .map(|_| ())
+    }
+
+    /// [`Sources::for_each_release`] for incremental builds: with
+    /// `fresh`, each tagged release's [`Sources::fingerprint`] (salted with
+    /// everything the caller's outputs depend on) is computed first, from
+    /// the tags and input files alone, and a release for which
+    /// `fresh.up_to_date(version, fingerprint)` holds is skipped before any
+    /// history is read. `f` gets the fingerprint to record with the
+    /// outputs. Unreleased changes are always assembled. Returns how many
+    /// releases were skipped.
+    pub fn for_each_stale_release<F>(
+        &self,
+        target: &Target,
+        fresh: Option<&Fresh<'_>>,
+        f: F,
+    ) -> Result<usize>
+    where
+        F: Fn(Release, Option<u64>) -> Result<()> + Sync,
+    {
         let plan = self.plan(target)?;
         let versions = self.versions();
         let failed: std::sync::Mutex<Option<(usize, Error)>> = std::sync::Mutex::new(None);
+        let skipped = std::sync::atomic::AtomicUsize::new(0);
         let first_failure = || {
             failed
                 .lock()
@@ -269,11 +304,25 @@ impl Sources {
                 return;
             }
             let run = || {
-                let job = match p {
-                    Plan::Tag(i) => self.tag_job(i)?,
-                    Plan::Unreleased(v) => self.unreleased_job(v)?,
+                let (job, print) = match p {
+                    Plan::Tag(i) => {
+                        let print = match fresh {
+                            Some(fr) => {
+                                let print = self.fingerprint(i, fr.salt)?;
+                                let version = self.tags[i].version.to_string();
+                                if (fr.up_to_date)(&version, print) {
+                                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                    return Ok(());
+                                }
+                                Some(print)
+                            }
+                            None => None,
+                        };
+                        (self.tag_job(i)?, print)
+                    }
+                    Plan::Unreleased(v) => (self.unreleased_job(v)?, None),
                 };
-                f(self.release(job, &versions)?)
+                f(self.release(job, &versions)?, print)
             };
             if let Err(e) = run() {
                 let mut slot = failed.lock().unwrap_or_else(|e| e.into_inner());
@@ -284,8 +333,71 @@ impl Sources {
         });
         match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             Some((_, e)) => Err(e),
-            None => Ok(()),
+            None => Ok(skipped.into_inner()),
         }
+    }
+
+    /// A hash of everything the assembled model of tagged release `i`
+    /// depends on besides `salt`: the tag and what it points to, the
+    /// previous tag and the previous stable one (which fix the commits and
+    /// the rollback target), the release's metadata and change files, the
+    /// known issues, the configuration and where paths are shown from.
+    /// Reads two tags and their commits; no history.
+    pub fn fingerprint(&self, i: usize, salt: u64) -> Result<u64> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        self.shared_fingerprint().hash(&mut h);
+        let tag = &self.tags[i];
+        let version = tag.version.to_string();
+        let peeled = |t: &ReleaseTag, h: &mut std::collections::hash_map::DefaultHasher| {
+            let p = self.peel(t)?;
+            (
+                &t.name,
+                &t.target.target,
+                &p.commit,
+                p.time,
+                p.offset_minutes,
+            )
+                .hash(h);
+            Ok::<_, Error>(())
+        };
+        peeled(tag, &mut h)?;
+        match i.checked_sub(1).map(|p| &self.tags[p]) {
+            Some(prev) => peeled(prev, &mut h)?,
+            None => "first".hash(&mut h),
+        }
+        let prev_stable = self.tags[..i]
+            .iter()
+            .rev()
+            .find(|t| t.version.pre.is_empty());
+        prev_stable.map(|t| &t.name).hash(&mut h);
+        let meta = self.inputs.releases.get(&version);
+        format!("{meta:?}").hash(&mut h);
+        format!("{:?}", self.inputs.changes.get(&version)).hash(&mut h);
+        // The rollback target counts as met only if it is a release tag.
+        let last_known_good = meta
+            .and_then(|m| m.meta.rollback.last_known_good.clone())
+            .or_else(|| prev_stable.map(|t| t.version.to_string()));
+        let tagged = last_known_good.map(|v| {
+            let v = v.trim_start_matches(self.config.tags.prefix.as_str());
+            self.tags.iter().any(|t| t.version.to_string() == v)
+        });
+        tagged.hash(&mut h);
+        Ok(h.finish())
+    }
+
+    /// The part of every fingerprint that all releases share.
+    fn shared_fingerprint(&self) -> u64 {
+        *self.shared_print.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            format!("{:?}", self.config).hash(&mut h);
+            format!("{:?}", self.inputs.known_issues).hash(&mut h);
+            format!("{:?}", self.project()).hash(&mut h);
+            self.root.hash(&mut h);
+            h.finish()
+        })
     }
 
     /// Assembles the releases named by `target`, oldest first.
@@ -318,8 +430,7 @@ impl Sources {
         let prev = i.checked_sub(1).map(|p| &self.tags[p]);
         let peeled = self.peel(tag)?;
         let prev_commit = prev.map(|p| self.peel(p)).transpose()?.map(|p| p.commit);
-        let commits =
-            self.with_repo(|r| r.commits(&peeled.commit, prev_commit.as_deref()))?;
+        let commits = self.with_repo(|r| r.commits(&peeled.commit, prev_commit.as_deref()))?;
         Ok(Job {
             version: tag.version.clone(),
             tag: Some((tag.clone(), peeled)),
@@ -507,8 +618,7 @@ impl Sources {
             }
         }
 
-        let (known_issues, fixed_issues) =
-            known_issues_for(&job.version, self);
+        let (known_issues, fixed_issues) = known_issues_for(&job.version, self);
 
         let prev_version = job.previous.as_ref().map(|p| &p.version);
         let (required, _) = required_bump(&changes, prev_version);
@@ -874,7 +984,12 @@ fn known_issues_for(
 ) -> (Vec<KnownIssue>, Vec<KnownIssue>) {
     let mut affected = Vec::new();
     let mut fixed = Vec::new();
-    for (f, ki) in sources.inputs.known_issues.iter().zip(sources.known_issues()) {
+    for (f, ki) in sources
+        .inputs
+        .known_issues
+        .iter()
+        .zip(sources.known_issues())
+    {
         let fr = &f.front;
         let fixed_by = fr.fixed_in.as_ref().is_some_and(|v| version >= v);
         if fr.fixed_in.as_ref() == Some(version) {

@@ -68,6 +68,11 @@ pub enum Command {
         /// Formats to write, comma separated.
         #[arg(long, value_delimiter = ',', value_enum, value_name = "FORMATS")]
         format: Vec<FormatArg>,
+        /// Rebuild every release named, even those whose outputs are up to
+        /// date (by default a tagged release is rebuilt only when its tag,
+        /// inputs, configuration, templates or relnotes changed).
+        #[arg(long)]
+        force: bool,
     },
     /// Evaluate the release readiness gate: exit 0 when ready, 1 when not.
     Check {

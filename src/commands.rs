@@ -53,6 +53,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             all,
             out,
             format,
+            force,
         } => {
             let target = target(&select, all);
             let sources = Sources::load(&g.repo, Some(&target))?;
@@ -62,6 +63,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 &target,
                 out.as_deref(),
                 &formats(&format, &sources),
+                force,
             )?;
             Ok(Outcome::Success)
         }
@@ -253,6 +255,7 @@ pub fn build(
     target: &Target,
     out: Option<&Path>,
     formats: &[Format],
+    force: bool,
 ) -> Result<PathBuf> {
     if sources.tags.is_empty() && matches!(target, Target::All) {
         eprintln!("note: this repository has no release tags: everything is unreleased");
@@ -272,10 +275,32 @@ pub fn build(
     let config = &sources.config;
     let files = std::sync::atomic::AtomicUsize::new(0);
     let summary = std::sync::Mutex::new(Vec::new());
-    sources.for_each_release(target, |release| {
+    // A release whose stamp matches its fingerprint, and whose files are
+    // all there, is not rebuilt: its outputs would come out the same.
+    let salt = build_salt(&renderer, formats);
+    let expected = release_files(config, formats);
+    let up_to_date = |version: &str, print: u64| {
+        if force {
+            return false;
+        }
+        let dir = out.join(version);
+        std::fs::read_to_string(dir.join(STAMP)).is_ok_and(|s| s == stamp_text(print))
+            && expected.iter().all(|f| dir.join(f).is_file())
+    };
+    let fresh = assemble::Fresh {
+        salt,
+        up_to_date: &up_to_date,
+    };
+    let skipped = sources.for_each_stale_release(target, Some(&fresh), |release, print| {
         for (path, text) in render_release(&renderer, project, config, &release, formats)? {
             staging.write(&path, text.as_bytes())?;
             files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        if let Some(print) = print {
+            staging.write(
+                &format!("{}/{STAMP}", release.version),
+                stamp_text(print).as_bytes(),
+            )?;
         }
         summary.lock().unwrap_or_else(|e| e.into_inner()).push((
             semver::Version::parse(&release.version).ok(),
@@ -304,11 +329,52 @@ pub fn build(
         }
     }
     g.say(format!(
-        "wrote {files} files for {} release(s) to {}",
+        "wrote {files} files for {} release(s) to {}{}",
         written.len(),
-        out.display()
+        out.display(),
+        if skipped > 0 {
+            format!("; {skipped} release(s) already up to date (--force rebuilds them)")
+        } else {
+            String::new()
+        }
     ));
     Ok(out)
+}
+
+/// The build stamp in each tagged release's output directory: the
+/// fingerprint of what the release was built from.
+pub const STAMP: &str = ".relnotes-build";
+
+fn stamp_text(print: u64) -> String {
+    format!("relnotes build stamp: the fingerprint of this release's inputs; delete this file to rebuild the release\n{print:016x}\n")
+}
+
+/// What every release's outputs depend on besides its sources: this
+/// relnotes (its source, through the build script), the templates in use
+/// and the formats asked for.
+fn build_salt(renderer: &Renderer, formats: &[Format]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("RELNOTES_BUILD_ID").hash(&mut h);
+    renderer.identity().hash(&mut h);
+    for f in formats {
+        f.ext().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The files `render_release` writes for a release, below its directory.
+fn release_files(config: &crate::config::Config, formats: &[Format]) -> Vec<String> {
+    let mut out: Vec<String> = formats
+        .iter()
+        .flat_map(|f| {
+            render::pages(config)
+                .into_iter()
+                .map(move |spec| format!("{}.{}", spec.path, f.ext()))
+        })
+        .collect();
+    out.push("release.json".into());
+    out
 }
 
 /// Every file `build` writes for one release, as (path below the output

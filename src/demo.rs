@@ -160,6 +160,7 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
         &Target::All,
         Some(&dir.join("dist")),
         &[Format::Md, Format::Html],
+        false,
     )?;
     let kb = out.join("kb");
     let site = crate::kb::write(

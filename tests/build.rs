@@ -162,3 +162,173 @@ fn cached_contexts_render_like_the_documented_context() {
     }
     assert!(compared > 60, "{compared}");
 }
+
+/// Runs `relnotes -v build --all` (plus `extra`) into `out` and returns the
+/// versions it rebuilt, from its report.
+fn rebuilt(repo: &Path, out: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["-v", "build", "--all", "--out", out]
+        .map(String::from)
+        .to_vec();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let (code, stdout, stderr) = run_in(repo, &args);
+    assert_eq!(code, 0, "{stderr}");
+    let mut versions: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| {
+            let l = l
+                .strip_prefix("release ")
+                .or(l.strip_prefix("unreleased "))?;
+            Some(l.split([':', ' ']).next()?.to_string())
+        })
+        .collect();
+    versions.sort();
+    versions
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Dana Lee")
+        .env("GIT_AUTHOR_EMAIL", "dana@octoacme.example")
+        .env("GIT_COMMITTER_NAME", "Dana Lee")
+        .env("GIT_COMMITTER_EMAIL", "dana@octoacme.example")
+        .env("GIT_AUTHOR_DATE", "2026-06-01T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-06-01T10:00:00Z")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// After every kind of change, an incremental build rebuilds exactly the
+/// releases it affects and leaves a tree identical to a full rebuild.
+#[test]
+fn incremental_builds_rebuild_only_what_changed_and_match_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    octoacme(repo);
+    let all = ["1.0.0", "1.1.0", "1.1.1", "1.2.0", "2.0.0", "2.1.0"].map(String::from);
+    let full = |name: &str| {
+        let (code, _, stderr) = run_in(
+            repo,
+            &["build", "--all", "--force", "--out", name].map(String::from),
+        );
+        assert_eq!(code, 0, "{stderr}");
+        read_tree(&repo.join(name))
+    };
+
+    // The first build writes everything, with a stamp per tagged release.
+    assert_eq!(rebuilt(repo, "dist", &[]), all);
+    let first = read_tree(&repo.join("dist"));
+    for v in &all[..5] {
+        let stamp = String::from_utf8_lossy(&first[&format!("{v}/.relnotes-build")]).into_owned();
+        assert!(stamp.starts_with("relnotes build stamp"), "{stamp}");
+    }
+    assert!(
+        !first.contains_key("2.1.0/.relnotes-build"),
+        "unreleased: no stamp"
+    );
+
+    // Nothing changed: only the unreleased changes are assembled again, and
+    // the tree is byte for byte the same.
+    assert_eq!(rebuilt(repo, "dist", &[]), ["2.1.0"]);
+    assert!(read_tree(&repo.join("dist")) == first);
+    assert!(
+        first == full("full-0"),
+        "incremental and full builds differ"
+    );
+
+    // A change file of one release.
+    let change = repo.join(".relnotes/changes/1.1.0/faster-billing.md");
+    let text = std::fs::read_to_string(&change).unwrap();
+    std::fs::write(&change, format!("{text}\nNow also for invoices.\n")).unwrap();
+    assert_eq!(rebuilt(repo, "dist", &[]), ["1.1.0", "2.1.0"]);
+    let tree = read_tree(&repo.join("dist"));
+    assert!(tree != first);
+    assert!(tree == full("full-1"), "after a change file edit");
+
+    // A release's metadata.
+    let meta = repo.join(".relnotes/releases/1.2.0.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replacen("name:", "# edited\nname:", 1)).unwrap();
+    assert_eq!(
+        rebuilt(repo, "dist", &[]),
+        ["2.1.0"],
+        "a comment changes nothing"
+    );
+    std::fs::write(
+        &meta,
+        text.replacen("name: Borealis", "name: Borealis II", 1),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_in(repo, &["check".into(), "--tag".into(), "v1.2.0".into()]);
+    assert!(code < 2, "the edited metadata must stay valid: {stderr}");
+    assert_eq!(rebuilt(repo, "dist", &[]), ["1.2.0", "2.1.0"]);
+
+    // A file deleted from the output.
+    std::fs::remove_file(repo.join("dist/1.0.0/support.html")).unwrap();
+    assert_eq!(rebuilt(repo, "dist", &[]), ["1.0.0", "2.1.0"]);
+
+    // A known issue can appear on any release: all are rebuilt.
+    let issues = repo.join(".relnotes/known-issues");
+    let first_issue = std::fs::read_dir(&issues)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&first_issue).unwrap();
+    std::fs::write(&first_issue, format!("{text}\nMore detail.\n")).unwrap();
+    assert_eq!(rebuilt(repo, "dist", &[]), all);
+
+    // A template override changes every page.
+    std::fs::create_dir_all(repo.join(".relnotes/templates")).unwrap();
+    let builtin = relnotes::render::BUILTIN
+        .iter()
+        .find(|(name, _)| *name == "support.md")
+        .unwrap()
+        .1;
+    std::fs::write(
+        repo.join(".relnotes/templates/support.md"),
+        format!("{builtin}\n_Questions? support@octoacme.example_\n"),
+    )
+    .unwrap();
+    assert_eq!(rebuilt(repo, "dist", &[]), all);
+    assert!(
+        read_tree(&repo.join("dist")) == full("full-2"),
+        "after a template override"
+    );
+
+    // A new tag: the new release is built, the others are up to date (the
+    // unreleased change files, not moved by `relnotes release`, now make
+    // 2.2.0).
+    git(repo, &["add", "-A"]);
+    git(
+        repo,
+        &["commit", "-q", "-m", "feat: edit the sample inputs"],
+    );
+    git(repo, &["tag", "v2.1.0"]);
+    assert_eq!(rebuilt(repo, "dist", &[]), ["2.1.0", "2.2.0"]);
+    assert!(
+        read_tree(&repo.join("dist")) == full("full-3"),
+        "after a new tag"
+    );
+    // Moving a tag rebuilds its release.
+    git(
+        repo,
+        &["commit", "-q", "--allow-empty", "-m", "fix: one more thing"],
+    );
+    git(repo, &["tag", "-f", "v2.1.0"]);
+    assert_eq!(rebuilt(repo, "dist", &[]), ["2.1.0", "2.2.0"]);
+    assert!(
+        read_tree(&repo.join("dist")) == full("full-4"),
+        "after moving a tag"
+    );
+
+    // --force rebuilds everything; a different format set is another build.
+    let mut now = all.to_vec();
+    now.push("2.2.0".into());
+    assert_eq!(rebuilt(repo, "dist", &["--force"]), now);
+    assert_eq!(rebuilt(repo, "dist", &["--format", "md"]), now);
+}

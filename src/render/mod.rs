@@ -110,6 +110,8 @@ pub struct Renderer {
     tera: tera::Tera,
     /// Template name -> file it came from, for error messages.
     origins: BTreeMap<String, PathBuf>,
+    /// A hash of every template's name and text (see [`Renderer::identity`]).
+    identity: u64,
 }
 
 impl Renderer {
@@ -124,14 +126,27 @@ impl Renderer {
         if let Some(dir) = overrides {
             read_overrides(dir, &mut sources, &mut origins)?;
         }
+        let identity = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            sources.hash(&mut h);
+            h.finish()
+        };
         let mut tera = new_tera();
         let r = Renderer {
             tera: tera::Tera::default(),
             origins,
+            identity,
         };
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| r.error(e))?;
         Ok(Renderer { tera, ..r })
+    }
+
+    /// What the pages depend on besides their context: the templates in
+    /// use (built-in and the user's), hashed.
+    pub fn identity(&self) -> u64 {
+        self.identity
     }
 
     /// Renders one page of one release.
