@@ -218,11 +218,35 @@ pub(crate) fn read_overrides(
 /// A template engine with relnotes' own filters.
 pub(crate) fn new_tera() -> tera::Tera {
     let mut tera = tera::Tera::default();
+    tera.set_escape_fn(escape_html);
     // `cell`: text safe inside a Markdown table cell.
     tera.register_filter("cell", |s: &str, _: tera::Kwargs, _: &tera::State| {
         s.replace('|', "\\|").replace(['\n', '\r'], " ")
     });
     tera
+}
+
+/// Escapes text for HTML element content and attribute values (quoted
+/// either way): `&`, `<`, `>`, `"` and `'`, exactly as Tera's own escaper
+/// does, but writing the runs of plain text between them at once instead of
+/// byte by byte. Autoescaping is most of what HTML templates spend.
+pub(crate) fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut plain = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[plain..i])?;
+        out.write_all(entity)?;
+        plain = i + 1;
+    }
+    out.write_all(&bytes[plain..])
 }
 
 /// A template error as the user needs it: the file it came from (theirs,
@@ -1100,5 +1124,41 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
             .filter(|i| i.section == "deployment checklist")
             .map(item)
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Our escaper writes exactly what Tera's own does (so outputs do not
+    /// change with it), including both quote characters for attributes.
+    #[test]
+    fn escape_html_matches_tera_byte_for_byte() {
+        let cases = [
+            "",
+            "plain text",
+            "<script>alert('x')</script>",
+            "a & b \"quoted\" 'single' <tag attr=\"v\">",
+            "&&&<<<>>>\"\"\"'''",
+            "ünïcödé → ✓ <b>bold</b> 日本語 & done",
+            "trailing <",
+            "> leading",
+        ];
+        for input in cases {
+            let mut ours = Vec::new();
+            super::escape_html(input, &mut ours).unwrap();
+            let mut theirs = Vec::new();
+            tera::escape_html(input, &mut theirs).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{input:?}"
+            );
+        }
+        let mut out = Vec::new();
+        super::escape_html("<a href='x' title=\"y\">&", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;"
+        );
     }
 }

@@ -57,6 +57,7 @@ pub struct Shell {
 impl Shell {
     pub fn new() -> Result<Shell> {
         let mut tera = tera::Tera::default();
+        tera.set_escape_fn(super::escape_html);
         tera.add_raw_templates(TEMPLATES.iter().copied())
             .map_err(shell_error)?;
         Ok(Shell { tera })
