@@ -556,26 +556,35 @@ impl ReleaseCache {
             .iter()
             .map(|k| issue(config, k, format))
             .collect();
-        // Only the variants some page will show: an internal-only change
-        // never needs its customer form.
-        let values = |a: Audience| -> Vec<tera::Value> {
+        // Each change is converted once, in full (what stakeholders see);
+        // the support and customer forms are that value with the hidden
+        // fields emptied, as `item_for` does, and only for changes some
+        // page of that audience shows.
+        let internal: Vec<tera::Value> = items.iter().map(tera::Value::from_serializable).collect();
+        let variant = |a: Audience| -> Vec<tera::Value> {
             items
                 .iter()
                 .zip(&release.changes)
-                .map(|(i, c)| {
+                .zip(&internal)
+                .map(|((i, c), full)| {
                     let shown = match a {
                         Audience::Customer => c.is_for(Audience::Customer) && !c.held,
                         Audience::Support => c.is_for(Audience::Support),
                         Audience::Internal => true,
                     };
-                    if shown {
-                        tera::Value::from_serializable(&item_for(i, a))
-                    } else {
+                    if !shown {
                         tera::Value::none()
+                    } else if a == Audience::Support && i.internal.is_none() && i.deploy.is_empty()
+                    {
+                        full.clone()
+                    } else {
+                        hide_fields(full, a)
                     }
                 })
                 .collect()
         };
+        let customer = variant(Audience::Customer);
+        let support = variant(Audience::Support);
         let issue_values = |list: &[IssueCtx]| -> [Vec<tera::Value>; 2] {
             [
                 list.iter()
@@ -589,21 +598,6 @@ impl ReleaseCache {
             .iter()
             .map(|c| commit_ctx(config, c))
             .collect();
-        let customer = values(Audience::Customer);
-        let support = values(Audience::Support);
-        // Changes without internal notes or deploy items look the same to
-        // support and to stakeholders: share the value.
-        let internal = items
-            .iter()
-            .zip(&support)
-            .map(|(i, v)| {
-                if i.internal.is_none() && i.deploy.is_empty() && !v.is_none() {
-                    v.clone()
-                } else {
-                    tera::Value::from_serializable(&item_for(i, Audience::Internal))
-                }
-            })
-            .collect();
         ReleaseCache {
             item_values: [customer, support, internal],
             known_values: issue_values(&known),
@@ -615,6 +609,27 @@ impl ReleaseCache {
             fixed,
         }
     }
+}
+
+/// `item_for` on a converted value: the fields `audience` may not see,
+/// emptied.
+fn hide_fields(full: &tera::Value, audience: Audience) -> tera::Value {
+    let Some(map) = full.as_map() else {
+        return full.clone();
+    };
+    let mut map = map.clone();
+    let empty = || tera::Value::from(Vec::<tera::Value>::new());
+    if audience != Audience::Internal {
+        map.insert("internal".into(), tera::Value::none());
+        map.insert("deploy".into(), empty());
+    }
+    if audience == Audience::Customer {
+        map.insert("support".into(), tera::Value::none());
+        map.insert("authors".into(), empty());
+        map.insert("commits".into(), empty());
+        map.insert("held_until".into(), tera::Value::none());
+    }
+    tera::Value::from(map)
 }
 
 /// What of a change an audience may see: customers get neither support
