@@ -55,9 +55,9 @@ pub struct Sources {
     pub config: Config,
     pub inputs: Inputs,
     pub tags: Vec<ReleaseTag>,
-    /// Open repositories, one per thread that reads: a git2 repository is
-    /// not `Sync`, so each release is walked through a handle of its own
-    /// and the handles are reused.
+    /// Open repositories: a git2 repository is not `Sync`, so a thread that
+    /// reads takes a handle no other thread is using (opening another when
+    /// all are taken); handles are reused.
     repos: std::sync::Mutex<Vec<Repo>>,
     /// Where more handles are opened from.
     git_dir: PathBuf,
@@ -257,12 +257,12 @@ impl Sources {
     }
 
     /// Assembles the releases named by `target` and hands each to `f` as
-    /// soon as it is ready. Every release is walked, assembled and handed
-    /// over on one thread, all threads at once (each with its own git
-    /// handle), so only a few releases are in memory at a time however
-    /// long the history is. Releases arrive in no particular order; each
-    /// is complete in itself. If several fail, the error of the oldest is
-    /// returned, whatever the number of threads.
+    /// soon as it is ready. One thread walks the history, release by
+    /// release, while the others assemble and hand over what it read, so
+    /// only a few releases are in memory at a time however long the
+    /// history is. Releases arrive in no particular order; each is complete
+    /// in itself. If several fail, the error of the oldest is returned,
+    /// whatever the number of threads.
     pub fn for_each_release<F>(&self, target: &Target, f: F) -> Result<()>
     where
         F: Fn(Release) -> Result<()> + Sync,
@@ -299,37 +299,64 @@ impl Sources {
                 .as_ref()
                 .map(|(k, _)| *k)
         };
-        plan.into_par_iter().enumerate().for_each(|(k, p)| {
-            if first_failure().is_some_and(|f| f < k) {
-                return;
+        let fail = |k: usize, e: Error| {
+            let mut slot = failed.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.as_ref().is_none_or(|(f, _)| k < *f) {
+                *slot = Some((k, e));
             }
-            let run = || {
-                let (job, print) = match p {
-                    Plan::Tag(i) => {
-                        let print = match fresh {
-                            Some(fr) => {
-                                let print = self.fingerprint(i, fr.salt)?;
-                                let version = self.tags[i].version.to_string();
-                                if (fr.up_to_date)(&version, print) {
-                                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                    return Ok(());
-                                }
-                                Some(print)
+        };
+        // The history is read on one thread, in plan order: libgit2 guards
+        // each pack file with locks, and two readers spent more time
+        // waiting on them than they saved. The other threads assemble and
+        // render what it sends.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Job, Option<u64>)>(4);
+            let (skipped, fail) = (&skipped, &fail);
+            scope.spawn(move || {
+                for (k, p) in plan.into_iter().enumerate() {
+                    let job = || -> Result<Option<(Job, Option<u64>)>> {
+                        Ok(match p {
+                            Plan::Tag(i) => {
+                                let print = match fresh {
+                                    Some(fr) => {
+                                        let print = self.fingerprint(i, fr.salt)?;
+                                        let version = self.tags[i].version.to_string();
+                                        if (fr.up_to_date)(&version, print) {
+                                            skipped
+                                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                            return Ok(None);
+                                        }
+                                        Some(print)
+                                    }
+                                    None => None,
+                                };
+                                Some((self.tag_job(i)?, print))
                             }
-                            None => None,
-                        };
-                        (self.tag_job(i)?, print)
+                            Plan::Unreleased(v) => Some((self.unreleased_job(v)?, None)),
+                        })
+                    };
+                    match job() {
+                        Ok(None) => {}
+                        Ok(Some((job, print))) => {
+                            if tx.send((k, job, print)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            fail(k, e);
+                            break;
+                        }
                     }
-                    Plan::Unreleased(v) => (self.unreleased_job(v)?, None),
-                };
-                f(self.release(job, &versions)?, print)
-            };
-            if let Err(e) = run() {
-                let mut slot = failed.lock().unwrap_or_else(|e| e.into_inner());
-                if slot.as_ref().is_none_or(|(f, _)| k < *f) {
-                    *slot = Some((k, e));
                 }
-            }
+            });
+            rx.into_iter().par_bridge().for_each(|(k, job, print)| {
+                if first_failure().is_some_and(|f| f < k) {
+                    return;
+                }
+                if let Err(e) = self.release(job, &versions).and_then(|r| f(r, print)) {
+                    fail(k, e);
+                }
+            });
         });
         match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             Some((_, e)) => Err(e),
