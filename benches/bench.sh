@@ -21,6 +21,9 @@ usage: benches/bench.sh [RELNOTES_BINARY] [options]
   --tags M              release tags per repository (env BENCH_TAGS; default 1000)
   --known-issues K      known issues (env BENCH_KNOWN_ISSUES; default 300)
   --reps R              timed runs per command (env BENCH_REPS; default 5)
+  --tag-reps R          timed runs of the tag-time commands, which take
+                        milliseconds and need more runs for a stable median
+                        (env BENCH_TAG_REPS; default 21)
   --seed S              generator seed (env BENCH_SEED; default 1)
   --last-release C      first-parent commits in the newest release, the same
                         at every size so tag-time runs compare like with like
@@ -43,6 +46,7 @@ sizes="${BENCH_SIZES:-50000 100000}"
 tags="${BENCH_TAGS:-1000}"
 known_issues="${BENCH_KNOWN_ISSUES:-300}"
 reps="${BENCH_REPS:-5}"
+tag_reps="${BENCH_TAG_REPS:-21}"
 seed="${BENCH_SEED:-1}"
 last_release="${BENCH_LAST_RELEASE:-50}"
 cliff_reps="${BENCH_CLIFF_REPS:-1}"
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
         --tags) tags="${2:?}"; shift 2 ;;
         --known-issues) known_issues="${2:?}"; shift 2 ;;
         --reps) reps="${2:?}"; shift 2 ;;
+        --tag-reps) tag_reps="${2:?}"; shift 2 ;;
         --seed) seed="${2:?}"; shift 2 ;;
         --last-release) last_release="${2:?}"; shift 2 ;;
         --cliff-reps) cliff_reps="${2:?}"; shift 2 ;;
@@ -66,7 +71,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for v in tags known_issues reps seed cliff_reps; do
+for v in tags known_issues reps tag_reps seed cliff_reps; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "--${v//_/-} must be a whole number, not '${!v}'"
 done
 [ "$reps" -ge 1 ] || die "--reps must be at least 1"
@@ -139,10 +144,17 @@ for n in $sizes; do
         --fresh "$work/all" --trash "$trash" --expect-dir "$work/all" -- \
         "$relnotes" --repo "$repo" build --all --out "$work/all"
 
+    # 1b. The same again on the output of an earlier build: every release is
+    # up to date (the warm-up run writes them), so only the unreleased
+    # changes are rebuilt. This is the incremental case, not the target.
+    timeit run --results "$results" --label relnotes_warm --size "$n" --reps "$reps" --rss \
+        --expect-dir "$work/warm" -- \
+        "$relnotes" --repo "$repo" build --all --out "$work/warm"
+
     # 2. Tag time: the newest release only.
-    timeit run --results "$results" --label git_tag --size "$n" --reps "$reps" --rss -- \
+    timeit run --results "$results" --label git_tag --size "$n" --reps "$tag_reps" --rss -- \
         git -C "$repo" log "$log_format" "$previous..$newest"
-    timeit run --results "$results" --label relnotes_tag --size "$n" --reps "$reps" --rss \
+    timeit run --results "$results" --label relnotes_tag --size "$n" --reps "$tag_reps" --rss \
         --fresh "$work/tag" --trash "$trash" --expect-dir "$work/tag" -- \
         "$relnotes" --repo "$repo" build --tag "$newest" --out "$work/tag"
 
@@ -163,7 +175,7 @@ for n in $sizes; do
     fi
     timeit note --results "$results" --size "$n" "identical=$identical"
     mkdir -p "$trash"
-    for d in threads-1 threads-2 all tag; do
+    for d in threads-1 threads-2 all tag warm; do
         [ ! -e "$work/$d" ] || mv "$work/$d" "$(mktemp -d "$trash/old.XXXXXX")"
     done
 
@@ -175,12 +187,13 @@ for n in $sizes; do
 done
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
-machine="$(nproc) cores${cpu:+ ($cpu)}, $(git --version)"
+fstype="$(df --output=fstype "$work" 2>/dev/null | tail -n 1 || true)"
+machine="$(nproc) cores${cpu:+ ($cpu)}, $(git --version), outputs written to ${fstype:-?} (\$TMPDIR)"
 version="$("$relnotes" --version 2>/dev/null | head -n 1 || true)"
 [ -z "$version" ] || machine="$machine, $version"
 
 out="$(timeit report --results "$results" --tags "$tags" --known-issues "$known_issues" \
-    --seed "$seed" --reps "$reps" --cliff-reps "$cliff_reps" --machine "$machine" \
+    --seed "$seed" --reps "$reps" --tag-reps "$tag_reps" --cliff-reps "$cliff_reps" --machine "$machine" \
     --alias "$work=\$TMP" --alias "$cache=target/bench-repos" --alias "$relnotes=relnotes" ${cliff:+--alias "$cliff=git-cliff"})"
 echo
 echo "$out"

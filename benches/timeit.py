@@ -248,6 +248,10 @@ def cmd_report(a):
     row("`relnotes build --all`", rel_all, "s")
     r_big = all_ratio[-1]
     row("build --all ÷ git log", all_ratio, "x", f"≤ 2.0x at {big:,}", None if r_big is None else r_big <= 2.0)
+    rel_warm = [med("relnotes_warm", n) for n in sizes]
+    if any(w is not None for w in rel_warm):
+        row("`relnotes build --all` again, all up to date", rel_warm, "s")
+        row("incremental build --all ÷ git log", [ratio(w, g) for w, g in zip(rel_warm, git_all)], "x")
     row("`git log <previous>..<newest>`", git_tag, "ms")
     ok_tag = None if None in rel_tag else all(t < 0.050 for t in rel_tag)
     row("`relnotes build --tag <newest>`", rel_tag, "ms", "< 50 ms", ok_tag)
@@ -268,7 +272,8 @@ def cmd_report(a):
 
     out = [f"### relnotes benchmark: {', '.join(f'{n:,}' for n in sizes)} commits, "
            f"{a.tags:,} release tags, {a.known_issues:,} known issues, seed {a.seed}", ""]
-    out += [f"Medians of {a.reps} runs after one warm-up run (git-cliff: {a.cliff_reps} run(s)); "
+    out += [f"Medians of {a.reps} runs ({a.tag_reps} for the tag-time rows) after one warm-up run "
+            f"(git-cliff: {a.cliff_reps} run(s)); "
             f"{a.machine}.", ""]
     out += rows
 
@@ -291,7 +296,7 @@ def cmd_report(a):
             f"python3 benches/gen_history.py --commits {big} --tags {a.tags} --known-issues {a.known_issues} "
             f"--last-release {os.environ.get('BENCH_LAST_RELEASE', '50')} "
             f"--seed {a.seed} target/bench-repos/{big}-{a.tags}-{a.known_issues}-{a.seed}-{os.environ.get('BENCH_LAST_RELEASE', '50')}"]
-    for label in ("git_all", "relnotes_all", "git_tag", "relnotes_tag", "git_cliff"):
+    for label in ("git_all", "relnotes_all", "relnotes_warm", "git_tag", "relnotes_tag", "git_cliff"):
         r = timed.get((label, big))
         if r:
             line = shlex.join(r["cmd"])
@@ -347,6 +352,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--reps", type=int, required=True)
     p.add_argument("--cliff-reps", type=int, default=1)
+    p.add_argument("--tag-reps", type=int, default=21)
     p.add_argument("--machine", default="")
     p.add_argument("--alias", action="append", default=[], metavar="PATH=NAME")
     p.set_defaults(func=cmd_report)
