@@ -25,6 +25,10 @@ pub fn configure_process() {
 /// A git repository opened for reading.
 pub struct Repo {
     repo: git2::Repository,
+    /// Dates and parents of the commits the last walk read. The next
+    /// release's walk stops at the tag where this one started, so it meets
+    /// them again, from the side it only needs to know where to stop.
+    last_walk: std::cell::RefCell<HashMap<git2::Oid, (i64, Vec<git2::Oid>)>>,
 }
 
 /// A tag as listed: its name and what its reference points to. Listing
@@ -72,7 +76,10 @@ impl Repo {
             ),
             help: "run relnotes inside a git repository, or pass --repo PATH".into(),
         })?;
-        Ok(Repo { repo })
+        Ok(Repo {
+            repo,
+            last_walk: Default::default(),
+        })
     }
 
     /// The `.git` directory, to open more handles on the same repository
@@ -84,7 +91,10 @@ impl Repo {
     /// Another handle on a repository opened before.
     pub fn open_git_dir(git_dir: &Path) -> Result<Repo> {
         let repo = git2::Repository::open(git_dir).map_err(git_err)?;
-        Ok(Repo { repo })
+        Ok(Repo {
+            repo,
+            last_walk: Default::default(),
+        })
     }
 
     /// The working directory (the repository root).
@@ -175,12 +185,16 @@ impl Repo {
     /// commit to learn its parents and a second lookup reads it again for
     /// the message, which doubled the decompression work of `build --all`.
     pub fn commits(&self, to: &str, hide: Option<&str>) -> Result<Vec<Commit>> {
-        let mut walk = Walk::default();
+        let mut walk = Walk {
+            known: self.last_walk.take(),
+            ..Walk::default()
+        };
         walk.discover(&self.repo, oid(to)?, false)?;
         if let Some(h) = hide {
             walk.discover(&self.repo, oid(h)?, true)?;
         }
         walk.limit(&self.repo)?;
+        *self.last_walk.borrow_mut() = walk.read_nodes();
         Ok(walk.into_sorted())
     }
 }
@@ -220,6 +234,9 @@ struct Walk {
     interesting_queued: usize,
     /// Interesting commits in the order they left the queue.
     found: Vec<usize>,
+    /// Dates and parents known from the previous walk: a commit reached
+    /// only from the hidden side needs no more, so it is not read again.
+    known: HashMap<git2::Oid, (i64, Vec<git2::Oid>)>,
 }
 
 impl Walk {
@@ -244,6 +261,14 @@ impl Walk {
     /// side, and queues it the first time.
     fn discover(&mut self, repo: &git2::Repository, id: git2::Oid, hidden: bool) -> Result<()> {
         let i = self.node(id);
+        if !self.nodes[i].read && (hidden || self.nodes[i].uninteresting) {
+            if let Some((time, parents)) = self.known.get(&id) {
+                let n = &mut self.nodes[i];
+                n.read = true;
+                n.time = *time;
+                n.parents = parents.clone();
+            }
+        }
         if !self.nodes[i].read {
             let c = repo.find_commit(id).map_err(git_err)?;
             let n = &mut self.nodes[i];
@@ -336,6 +361,15 @@ impl Walk {
             self.found.push(i);
         }
         Ok(())
+    }
+
+    /// Date and parents of every commit this walk read.
+    fn read_nodes(&self) -> HashMap<git2::Oid, (i64, Vec<git2::Oid>)> {
+        self.index
+            .iter()
+            .filter(|(_, &i)| self.nodes[i].read)
+            .map(|(&id, &i)| (id, (self.nodes[i].time, self.nodes[i].parents.clone())))
+            .collect()
     }
 
     /// The interesting commits in topological order: a commit comes after
