@@ -74,17 +74,21 @@ pub fn to_inline_html(markdown: &str) -> String {
 /// and mailto links and relative links. `javascript:` and every other scheme
 /// give `None` (the label is then shown without a link).
 pub fn safe_url(url: &str) -> Option<String> {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_control() && !c.is_whitespace())
-        .collect();
-    let lower = cleaned.to_ascii_lowercase();
-    let scheme_end = lower.find(':');
-    let path_start = lower.find(['/', '?', '#']).unwrap_or(lower.len());
-    let allowed = ["http:", "https:", "mailto:"]
-        .iter()
-        .any(|s| lower.starts_with(s))
-        || scheme_end.is_none_or(|i| i > path_start);
+    // Most URLs (every one made from a link pattern) have nothing to strip.
+    let cleaned: String = if url.bytes().all(|b| b.is_ascii_graphic()) {
+        url.to_string()
+    } else {
+        url.chars()
+            .filter(|c| !c.is_control() && !c.is_whitespace())
+            .collect()
+    };
+    let scheme_end = cleaned.find(':');
+    let path_start = cleaned.find(['/', '?', '#']).unwrap_or(cleaned.len());
+    let allowed = ["http:", "https:", "mailto:"].iter().any(|s| {
+        cleaned
+            .get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    }) || scheme_end.is_none_or(|i| i > path_start);
     (allowed && !cleaned.is_empty()).then_some(cleaned)
 }
 
@@ -124,6 +128,21 @@ mod tests {
         assert_eq!(safe_url("javascript:alert(1)"), None);
         assert_eq!(safe_url(" JaVa\tScRiPt:alert(1)"), None);
         assert_eq!(safe_url("data:text/html,x"), None);
+        assert_eq!(safe_url("JAVASCRIPT:alert(1)"), None);
+        assert_eq!(safe_url("java\u{0}script:alert(1)"), None);
+        assert_eq!(safe_url("java\u{2028}script:alert(1)"), None);
+        assert_eq!(
+            safe_url("HTTPS://X.example/a").as_deref(),
+            Some("HTTPS://X.example/a")
+        );
+        assert_eq!(
+            safe_url("https://exämple.org/ä b").as_deref(),
+            Some("https://exämple.org/äb")
+        );
+        assert_eq!(
+            safe_url("mailto:a@b.example").as_deref(),
+            Some("mailto:a@b.example")
+        );
     }
 
     #[test]
