@@ -137,12 +137,13 @@ for n in $sizes; do
     read -r newest previous <<< "$tag_pair"
     timeit note --results "$results" --size "$n" "newest=$newest" "previous=$previous"
 
-    # 1. The whole history.
-    timeit run --results "$results" --label git_all --size "$n" --reps "$reps" --rss -- \
-        git -C "$repo" log "$log_format" main
-    timeit run --results "$results" --label relnotes_all --size "$n" --reps "$reps" --rss \
-        --fresh "$work/all" --trash "$trash" --expect-dir "$work/all" -- \
-        "$relnotes" --repo "$repo" build --all --out "$work/all"
+    # 1. The whole history, git log and relnotes in turns so that each
+    # ratio compares runs made at the same moment of a shared machine.
+    timeit pair --results "$results" --size "$n" --reps "$reps" --rss \
+        --label-a git_all --label-b relnotes_all \
+        --fresh-b "$work/all" --trash "$trash" --expect-dir-b "$work/all" -- \
+        git -C "$repo" log "$log_format" main \
+        --then "$relnotes" --repo "$repo" build --all --out "$work/all"
 
     # 1b. The same again on the output of an earlier build: every release is
     # up to date (the warm-up run writes them), so only the unreleased

@@ -4,6 +4,8 @@
 Subcommands (all write or read one JSON-lines results file):
 
   run     time a command several times; record wall times and peak RSS
+  pair    time two commands in turns (A, B, A, B, ...); record both, and
+          the median of the B/A ratios of each turn
   note    record facts (tags used, whether outputs matched, ...)
   tags    print the newest tag and the one before it, by semantic version
   cache-ok  exit 0 if a cached generated repository is complete and current
@@ -112,17 +114,60 @@ def cmd_run(a):
                 times.append(secs)
                 if kb is not None:
                     rss.append(kb)
-    rec = {"label": a.label, "size": a.size, "cmd": cmd, "cwd": a.cwd, "env": a.env,
+    record_times(a.results, a.label, a.size, cmd, a.cwd, a.env, times, rss)
+
+
+def record_times(a_results, label, size, cmd, cwd, env, times, rss):
+    rec = {"label": label, "size": size, "cmd": cmd, "cwd": cwd, "env": env,
            "times": times, "median": statistics.median(times)}
     if rss:
         rec["rss_kb"] = rss
         rec["rss_median_kb"] = statistics.median(rss)
         rec["rss_max_kb"] = max(rss)
-    append(a.results, rec)
-    msg = f"  {a.label:<14} {a.size:>8} commits: median {fmt_secs(rec['median'])} over {len(times)} run(s)"
+    append(a_results, rec)
+    msg = f"  {label:<14} {size:>8} commits: median {fmt_secs(rec['median'])} over {len(times)} run(s)"
     if rss:
         msg += f", peak RSS {mb(rec['rss_median_kb']):.1f} MB"
     print(msg, file=sys.stderr)
+
+
+def cmd_pair(a):
+    """Two commands timed in turns, so that both see the same moment of a
+    shared machine: the ratio of each turn is taken, then their median."""
+    rest = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    if "--then" not in rest:
+        sys.exit("timeit pair: give two commands: -- CMD_A ... --then CMD_B ...")
+    cut = rest.index("--then")
+    cmd_a, cmd_b = rest[:cut], rest[cut + 1:]
+    if not cmd_a or not cmd_b:
+        sys.exit("timeit pair: one of the two commands is empty")
+    if a.rss and not os.access(TIME, os.X_OK):
+        sys.exit(f"timeit pair: {TIME} is missing; install the Debian package 'time' (apt-get install time)")
+    env = dict(os.environ)
+    times_a, times_b, rss_a, rss_b, ratios = [], [], [], [], []
+    with tempfile.TemporaryDirectory(prefix="timeit.") as tmpdir:
+        for i in range(a.warmup + a.reps):
+            secs_a, kb_a = run_once(cmd_a, env, None, a.rss, tmpdir)
+            if a.fresh_b:
+                set_aside(a.fresh_b, a.trash)
+            secs_b, kb_b = run_once(cmd_b, env, None, a.rss, tmpdir)
+            if a.expect_dir_b and not (os.path.isdir(a.expect_dir_b) and os.listdir(a.expect_dir_b)):
+                sys.exit(f"timeit pair: {shlex.join(cmd_b)}\n  succeeded but wrote nothing to {a.expect_dir_b}")
+            if i >= a.warmup:
+                times_a.append(secs_a)
+                times_b.append(secs_b)
+                ratios.append(secs_b / secs_a)
+                if kb_a is not None:
+                    rss_a.append(kb_a)
+                if kb_b is not None:
+                    rss_b.append(kb_b)
+    record_times(a.results, a.label_a, a.size, cmd_a, None, [], times_a, rss_a)
+    record_times(a.results, a.label_b, a.size, cmd_b, None, [], times_b, rss_b)
+    append(a.results, {"label": "pair", "size": a.size, "a": a.label_a, "b": a.label_b,
+                       "ratios": ratios, "median_ratio": statistics.median(ratios)})
+    print(f"  {a.label_b} ÷ {a.label_a}: median of {len(ratios)} turns "
+          f"{statistics.median(ratios):.2f}x (each {', '.join(f'{r:.2f}' for r in ratios)})",
+          file=sys.stderr)
 
 
 # --------------------------------------------------------------------------
@@ -193,8 +238,9 @@ def verdict(ok):
 
 def cmd_report(a):
     recs = load(a.results)
-    sizes = sorted({r["size"] for r in recs if r["label"] != "note"})
-    timed = {(r["label"], r["size"]): r for r in recs if r["label"] != "note"}
+    sizes = sorted({r["size"] for r in recs if r["label"] not in ("note", "pair")})
+    timed = {(r["label"], r["size"]): r for r in recs if r["label"] not in ("note", "pair")}
+    pairs = {(r["a"], r["b"], r["size"]): r for r in recs if r["label"] == "pair"}
     notes = {}
     for r in recs:
         if r["label"] == "note":
@@ -234,7 +280,10 @@ def cmd_report(a):
 
     git_all = [med("git_all", n) for n in sizes]
     rel_all = [med("relnotes_all", n) for n in sizes]
-    all_ratio = [ratio(r, g) for r, g in zip(rel_all, git_all)]
+    # Timed in turns: the median of each turn's ratio, when there is one.
+    all_ratio = [pairs[("git_all", "relnotes_all", n)]["median_ratio"]
+                 if ("git_all", "relnotes_all", n) in pairs else ratio(r, g)
+                 for n, r, g in zip(sizes, rel_all, git_all)]
     git_tag = [med("git_tag", n) for n in sizes]
     rel_tag = [med("relnotes_tag", n) for n in sizes]
     rss_all = [rss("relnotes_all", n) for n in sizes]
@@ -247,7 +296,12 @@ def cmd_report(a):
     row("`git log` full history", git_all, "s")
     row("`relnotes build --all`", rel_all, "s")
     r_big = all_ratio[-1]
-    row("build --all ÷ git log", all_ratio, "x", f"≤ 2.0x at {big:,}", None if r_big is None else r_big <= 2.0)
+    paired = all(("git_all", "relnotes_all", n) in pairs for n in sizes)
+    row("build --all ÷ git log" + (" (median of turns)" if paired else ""), all_ratio, "x",
+        f"≤ 2.0x at {big:,}", None if r_big is None else r_big <= 2.0)
+    if paired:
+        rows.append("| turns' ratios | " + " | ".join(
+            ", ".join(f"{x:.2f}" for x in pairs[("git_all", "relnotes_all", n)]["ratios"]) for n in sizes) + " | | |")
     rel_warm = [med("relnotes_warm", n) for n in sizes]
     if any(w is not None for w in rel_warm):
         row("`relnotes build --all` again, all up to date", rel_warm, "s")
@@ -328,6 +382,20 @@ def main(argv=None):
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("pair", help="time two commands in turns")
+    p.add_argument("--results", required=True)
+    p.add_argument("--size", type=int, required=True)
+    p.add_argument("--label-a", required=True)
+    p.add_argument("--label-b", required=True)
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--rss", action="store_true", help=f"run both under {TIME} -v and record peak RSS")
+    p.add_argument("--fresh-b", help="move this path aside before every run of B (outside the timing)")
+    p.add_argument("--trash", help="where --fresh-b moves old outputs (default: delete them)")
+    p.add_argument("--expect-dir-b", help="fail if this directory is missing or empty after a run of B")
+    p.add_argument("cmd", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_pair)
 
     p = sub.add_parser("note", help="record facts for the report")
     p.add_argument("--results", required=True)

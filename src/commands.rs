@@ -404,9 +404,12 @@ pub fn render_release(
             ));
         }
     }
-    let json = serde_json::to_string_pretty(&ReleaseJson { project, release })
+    let mut json = Vec::with_capacity(256 * 1024);
+    serde_json::to_writer_pretty(&mut json, &ReleaseJson { project, release })
         .expect("the model serializes");
-    out.push((format!("{}/release.json", release.version), json + "\n"));
+    json.push(b'\n');
+    let json = String::from_utf8(json).expect("serde_json writes UTF-8");
+    out.push((format!("{}/release.json", release.version), json));
     Ok(out)
 }
 

@@ -105,6 +105,9 @@ pub fn pages(config: &Config) -> Vec<PageSpec> {
     out
 }
 
+/// Starting size of a page's output buffer.
+const PAGE_CAPACITY: usize = 64 * 1024;
+
 /// The template engine with the built-ins and the user's overrides.
 pub struct Renderer {
     tera: tera::Tera,
@@ -161,9 +164,17 @@ impl Renderer {
     ) -> Result<String> {
         let ctx = tera_context(project, config, release, cache, spec, format)
             .map_err(|e| self.error(e))?;
+        // Pages run to tens of kilobytes: start big enough that the output
+        // is not copied over and over as it grows.
+        let mut out = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
-            .render(&spec.page.template(format), &ctx)
-            .map_err(|e| self.error(e))
+            .render_to(&spec.page.template(format), &ctx, &mut out)
+            .map_err(|e| self.error(e))?;
+        String::from_utf8(out).map_err(|e| {
+            self.error(tera::Error::message(format!(
+                "the page is not valid UTF-8: {e}"
+            )))
+        })
     }
 
     /// Renders a page from its documented context (what `render` does, by a
