@@ -120,6 +120,7 @@ echo "bench.sh: relnotes $relnotes; sizes $sizes; $tags tags; $known_issues know
 [ -n "$cliff" ] || echo "bench.sh: git-cliff not measured (not on PATH, or --cliff-reps 0)" >&2
 
 export BENCH_LAST_RELEASE="$last_release"
+declare -A repo_at newest_at
 
 for n in $sizes; do
     repo="$cache/$n-$tags-$known_issues-$seed-$last_release"
@@ -135,6 +136,8 @@ for n in $sizes; do
 
     tag_pair="$(timeit tags --prefix v "$repo")"
     read -r newest previous <<< "$tag_pair"
+    repo_at["$n"]="$repo"
+    newest_at["$n"]="$newest"
     timeit note --results "$results" --size "$n" "newest=$newest" "previous=$previous"
 
     # 1. The whole history, git log and relnotes in turns so that each
@@ -186,6 +189,19 @@ for n in $sizes; do
             --warmup 0 --rss --cwd "$repo" -- "$cliff" --offline --output "$work/CHANGELOG.md"
     fi
 done
+# 5. Tag-time growth, in turns: build --tag on the smallest and the largest
+# repository one after the other, so that both see the same moment of the
+# machine (a few milliseconds of noise is 20% of a tag-time run).
+set -- $sizes
+small="$1"
+for n in $sizes; do big="$n"; done
+if [ "$small" != "$big" ]; then
+    timeit pair --results "$results" --size "$big" --reps "$tag_reps" \
+        --label-a relnotes_tag_small --label-b relnotes_tag_big \
+        --fresh-a "$work/tag-small" --fresh-b "$work/tag-big" --trash "$trash" -- \
+        "$relnotes" --repo "${repo_at[$small]}" build --tag "${newest_at[$small]}" --out "$work/tag-small" \
+        --then "$relnotes" --repo "${repo_at[$big]}" build --tag "${newest_at[$big]}" --out "$work/tag-big"
+fi
 
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
 fstype="$(df --output=fstype "$work" 2>/dev/null | tail -n 1 || true)"

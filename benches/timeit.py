@@ -147,6 +147,8 @@ def cmd_pair(a):
     times_a, times_b, rss_a, rss_b, ratios = [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="timeit.") as tmpdir:
         for i in range(a.warmup + a.reps):
+            if a.fresh_a:
+                set_aside(a.fresh_a, a.trash)
             secs_a, kb_a = run_once(cmd_a, env, None, a.rss, tmpdir)
             if a.fresh_b:
                 set_aside(a.fresh_b, a.trash)
@@ -336,9 +338,13 @@ def cmd_report(a):
         limit = 1.1 * big / small
         g_all = ratio(rel_all[-1], rel_all[0])
         g_tag = ratio(rel_tag[-1], rel_tag[0])
+        turns = pairs.get(("relnotes_tag_small", "relnotes_tag_big", big))
+        if turns:
+            # Timed in turns, which is what the growth target is about.
+            g_tag = turns["median_ratio"]
         out.append(f"| `relnotes build --all` time | {cell(g_all, 'x')} | ≤ {limit:.1f}x | "
                    f"{verdict(None if g_all is None else g_all <= limit)} |")
-        out.append(f"| `relnotes build --tag` time | {cell(g_tag, 'x')} | within 20% (0.80x–1.20x) | "
+        out.append(f"| `relnotes build --tag` time{' (median of turns)' if turns else ''} | {cell(g_tag, 'x')} | within 20% (0.80x–1.20x) | "
                    f"{verdict(None if g_tag is None else abs(g_tag - 1) <= 0.20)} |")
         out.append(f"| `git log` full history (reference) | {cell(ratio(git_all[-1], git_all[0]), 'x')} | | |")
         g_rss = ratio(rss_all[-1], rss_all[0])
@@ -391,6 +397,7 @@ def main(argv=None):
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--rss", action="store_true", help=f"run both under {TIME} -v and record peak RSS")
+    p.add_argument("--fresh-a", help="move this path aside before every run of A (outside the timing)")
     p.add_argument("--fresh-b", help="move this path aside before every run of B (outside the timing)")
     p.add_argument("--trash", help="where --fresh-b moves old outputs (default: delete them)")
     p.add_argument("--expect-dir-b", help="fail if this directory is missing or empty after a run of B")
