@@ -55,12 +55,10 @@ pub struct Sources {
     pub config: Config,
     pub inputs: Inputs,
     pub tags: Vec<ReleaseTag>,
-    /// Open repositories: a git2 repository is not `Sync`, so a thread that
-    /// reads takes a handle no other thread is using (opening another when
-    /// all are taken); handles are reused.
-    repos: std::sync::Mutex<Vec<Repo>>,
-    /// Where more handles are opened from.
-    git_dir: PathBuf,
+    /// git2 repositories are not `Sync`: the history is read on one thread
+    /// at a time (see [`Sources::for_each_release`]); the lock only makes
+    /// the type shareable.
+    repo: std::sync::Mutex<Repo>,
     /// The known issues as releases show them, made once on first use.
     known: std::sync::OnceLock<Vec<KnownIssue>>,
     /// See [`Sources::shared_fingerprint`].
@@ -120,10 +118,9 @@ impl Sources {
             config,
             inputs,
             tags,
-            git_dir: repo.git_dir(),
             known: std::sync::OnceLock::new(),
             shared_print: std::sync::OnceLock::new(),
-            repos: std::sync::Mutex::new(vec![repo]),
+            repo: std::sync::Mutex::new(repo),
             skip,
         })
     }
@@ -139,17 +136,9 @@ impl Sources {
         })
     }
 
-    /// Runs `f` with a repository handle no other thread is using.
+    /// Runs `f` with the repository (do not call it again inside `f`).
     fn with_repo<R>(&self, f: impl FnOnce(&Repo) -> Result<R>) -> Result<R> {
-        let pool = || self.repos.lock().unwrap_or_else(|e| e.into_inner());
-        let taken = pool().pop();
-        let repo = match taken {
-            Some(r) => r,
-            None => Repo::open_git_dir(&self.git_dir)?,
-        };
-        let out = f(&repo);
-        pool().push(repo);
-        out
+        f(&self.repo.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     pub fn project(&self) -> Project {
@@ -406,9 +395,10 @@ impl Sources {
         let last_known_good = meta
             .and_then(|m| m.meta.rollback.last_known_good.clone())
             .or_else(|| prev_stable.map(|t| t.version.to_string()));
+        // (A version that does not parse matches no tag, as in readiness.)
         let tagged = last_known_good.map(|v| {
             let v = v.trim_start_matches(self.config.tags.prefix.as_str());
-            self.tags.iter().any(|t| t.version.to_string() == v)
+            semver::Version::parse(v).is_ok_and(|v| self.tags.iter().any(|t| t.version == v))
         });
         tagged.hash(&mut h);
         Ok(h.finish())

@@ -82,21 +82,6 @@ impl Repo {
         })
     }
 
-    /// The `.git` directory, to open more handles on the same repository
-    /// with [`Repo::open_git_dir`] (one per thread).
-    pub fn git_dir(&self) -> PathBuf {
-        self.repo.path().to_path_buf()
-    }
-
-    /// Another handle on a repository opened before.
-    pub fn open_git_dir(git_dir: &Path) -> Result<Repo> {
-        let repo = git2::Repository::open(git_dir).map_err(git_err)?;
-        Ok(Repo {
-            repo,
-            last_walk: Default::default(),
-        })
-    }
-
     /// The working directory (the repository root).
     pub fn workdir(&self) -> PathBuf {
         // Rebuilt from components: libgit2 ends the path with a separator.
