@@ -28,6 +28,9 @@ pub struct ReleaseTag {
     pub version: semver::Version,
     /// What the tag reference points to; [`Sources::peel`] resolves it.
     pub target: git::TagRef,
+    /// The resolved tag, once [`Sources::peel`] has read it: a release's
+    /// fingerprint, its walk and the next release's walk all need it.
+    peeled: std::sync::OnceLock<git::Peeled>,
 }
 
 /// Which releases a command is about.
@@ -389,8 +392,22 @@ impl Sources {
             .find(|t| t.version.pre.is_empty());
         prev_stable.map(|t| &t.name).hash(&mut h);
         let meta = self.inputs.releases.get(&version);
-        format!("{meta:?}").hash(&mut h);
-        format!("{:?}", self.inputs.changes.get(&version)).hash(&mut h);
+        // The parsed inputs, not their bytes: a comment or a reformatted
+        // file changes nothing. Written as JSON (every field, no escaping
+        // of Unicode), which is several times cheaper than `{:?}`.
+        let mut buf = Vec::with_capacity(16 * 1024);
+        match meta {
+            Some(m) => {
+                m.path.hash(&mut h);
+                crate::json::write_pretty(&mut buf, &m.meta).expect("metadata serializes");
+            }
+            None => "no metadata".hash(&mut h),
+        }
+        for c in self.inputs.changes.get(&version).into_iter().flatten() {
+            (&c.id, &c.path, &c.body).hash(&mut h);
+            crate::json::write_pretty(&mut buf, &c.front).expect("a change serializes");
+        }
+        buf.hash(&mut h);
         // The rollback target counts as met only if it is a release tag.
         let last_known_good = meta
             .and_then(|m| m.meta.rollback.last_known_good.clone())
@@ -439,7 +456,11 @@ impl Sources {
 
     /// The commit and time of a release tag.
     pub fn peel(&self, tag: &ReleaseTag) -> Result<git::Peeled> {
-        self.with_repo(|r| r.peel(&tag.target))
+        if let Some(p) = tag.peeled.get() {
+            return Ok(p.clone());
+        }
+        let p = self.with_repo(|r| r.peel(&tag.target))?;
+        Ok(tag.peeled.get_or_init(|| p).clone())
     }
 
     fn tag_job(&self, i: usize) -> Result<Job> {
@@ -1126,6 +1147,7 @@ fn release_tags(repo: &Repo, config: &Config) -> Result<Vec<ReleaseTag>> {
                     name: t.name.clone(),
                     version: v,
                     target: t,
+                    peeled: std::sync::OnceLock::new(),
                 },
             );
         }

@@ -72,12 +72,12 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             let sources = Sources::load(&g.repo, Some(&target))?;
             let a = sources.assemble(&target)?;
             let json = if all {
-                serde_json::to_string_pretty(&crate::model::History {
+                crate::json::to_string_pretty(&crate::model::History {
                     project: a.project,
                     releases: a.releases,
                 })
             } else {
-                serde_json::to_string_pretty(&ReleaseJson {
+                crate::json::to_string_pretty(&ReleaseJson {
                     project: &a.project,
                     release: &a.releases[0],
                 })
@@ -405,10 +405,10 @@ pub fn render_release(
         }
     }
     let mut json = Vec::with_capacity(256 * 1024);
-    serde_json::to_writer_pretty(&mut json, &ReleaseJson { project, release })
+    crate::json::write_pretty(&mut json, &ReleaseJson { project, release })
         .expect("the model serializes");
     json.push(b'\n');
-    let json = String::from_utf8(json).expect("serde_json writes UTF-8");
+    let json = String::from_utf8(json).expect("JSON is written from UTF-8 strings");
     out.push((format!("{}/release.json", release.version), json));
     Ok(out)
 }

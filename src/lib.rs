@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod git;
 pub mod inputs;
+pub mod json;
 pub mod kb;
 pub mod markdown;
 pub mod model;

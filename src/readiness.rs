@@ -43,6 +43,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// The name in JSON and in template contexts: `not_met`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::NotMet => "not_met",
+            Status::Pending => "pending",
+            Status::NotApplicable => "not_applicable",
+            Status::Warning => "warning",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Met => "met",
@@ -1559,4 +1570,26 @@ fn leaks_internal(c: &Change) -> bool {
         .map(str::trim)
         .filter(|l| l.chars().count() >= 12)
         .any(|l| customer.contains(l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+
+    /// Template contexts use `key()`, release.json uses serde: one name.
+    #[test]
+    fn status_key_is_the_serialized_name() {
+        for s in [
+            Status::Met,
+            Status::NotMet,
+            Status::Pending,
+            Status::NotApplicable,
+            Status::Warning,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.key())
+            );
+        }
+    }
 }

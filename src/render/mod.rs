@@ -1097,17 +1097,7 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
         id: i.id.clone(),
         section: i.section.clone(),
         title: i.title.clone(),
-        status: format!("{:?}", i.status)
-            .chars()
-            .flat_map(|c| {
-                if c.is_uppercase() {
-                    vec!['_', c.to_ascii_lowercase()]
-                } else {
-                    vec![c]
-                }
-            })
-            .skip_while(|c| *c == '_')
-            .collect(),
+        status: i.status.key().to_string(),
         status_label: i.status.label().to_string(),
         blocking: i.blocking,
         reason: i.reason.clone(),
