@@ -10,6 +10,8 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+pub mod pack;
+
 /// Process-wide libgit2 settings for a command-line run. Call once, first
 /// thing in `main`, before any thread exists (libgit2 keeps these in
 /// unsynchronized globals).
@@ -20,11 +22,22 @@ pub fn configure_process() {
     // Each commit is read once: an object cache would only cost time
     // (storing and evicting) and memory on long histories.
     git2::opts::enable_caching(false);
+    // libgit2 now reads only tags and what the pack reader leaves to it
+    // (see `pack`): small windows, few of them, so that its own mappings of
+    // a large pack do not add to resident memory.
+    // SAFETY: `main` calls this first, before any thread exists.
+    unsafe {
+        let _ = git2::opts::set_mwindow_size(1 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(8 << 20);
+    }
 }
 
 /// A git repository opened for reading.
 pub struct Repo {
     repo: git2::Repository,
+    /// Commits stored whole in pack files are read from here, the rest
+    /// through libgit2 (see [`pack`]).
+    packs: std::cell::RefCell<pack::Packs>,
     /// Dates and parents of the commits the last walk read. The next
     /// release's walk stops at the tag where this one started, so it meets
     /// them again, from the side it only needs to know where to stop.
@@ -76,8 +89,14 @@ impl Repo {
             ),
             help: "run relnotes inside a git repository, or pass --repo PATH".into(),
         })?;
+        let sha1 = repo
+            .config()
+            .and_then(|c| c.get_string("extensions.objectformat"))
+            .map_or(true, |f| f.eq_ignore_ascii_case("sha1"));
+        let packs = pack::Packs::open(repo.path(), sha1);
         Ok(Repo {
             repo,
+            packs: std::cell::RefCell::new(packs),
             last_walk: Default::default(),
         })
     }
@@ -174,11 +193,12 @@ impl Repo {
             known: self.last_walk.take(),
             ..Walk::default()
         };
-        walk.discover(&self.repo, oid(to)?, false)?;
+        walk.discover(self, oid(to)?, false)?;
         if let Some(h) = hide {
-            walk.discover(&self.repo, oid(h)?, true)?;
+            walk.discover(self, oid(h)?, true)?;
         }
-        walk.limit(&self.repo)?;
+        walk.limit(self)?;
+        self.packs.borrow().release_memory();
         *self.last_walk.borrow_mut() = walk.read_nodes();
         Ok(walk.into_sorted())
     }
@@ -244,7 +264,7 @@ impl Walk {
     /// Reaches a commit: reads it the first time, marks it (and everything
     /// known of its ancestry) uninteresting when reached from the hidden
     /// side, and queues it the first time.
-    fn discover(&mut self, repo: &git2::Repository, id: git2::Oid, hidden: bool) -> Result<()> {
+    fn discover(&mut self, repo: &Repo, id: git2::Oid, hidden: bool) -> Result<()> {
         let i = self.node(id);
         if !self.nodes[i].read && (hidden || self.nodes[i].uninteresting) {
             if let Some((time, parents)) = self.known.get(&id) {
@@ -255,14 +275,13 @@ impl Walk {
             }
         }
         if !self.nodes[i].read {
-            let c = repo.find_commit(id).map_err(git_err)?;
+            let decode = !hidden && !self.nodes[i].uninteresting;
+            let (time, parents, commit) = repo.read_commit(id, decode)?;
             let n = &mut self.nodes[i];
             n.read = true;
-            n.time = c.time().seconds();
-            n.parents = c.parent_ids().collect();
-            if !hidden && !n.uninteresting {
-                n.commit = Some(decode(&c));
-            }
+            n.time = time;
+            n.parents = parents;
+            n.commit = commit;
         }
         if hidden || self.nodes[i].uninteresting {
             self.mark_uninteresting(i);
@@ -312,7 +331,7 @@ impl Walk {
 
     /// Pops commits newest first until only uninteresting ones are left
     /// (plus the slop), collecting the interesting ones.
-    fn limit(&mut self, repo: &git2::Repository) -> Result<()> {
+    fn limit(&mut self, repo: &Repo) -> Result<()> {
         let mut slop = SLOP;
         let mut last_time = i64::MAX;
         while let Some((_, std::cmp::Reverse(i))) = self.queue.pop() {
@@ -407,18 +426,57 @@ impl Walk {
     }
 }
 
-fn decode(c: &git2::Commit<'_>) -> Commit {
-    let raw = c.message_raw_bytes();
-    let encoding = c
-        .message_encoding()
-        .ok()
-        .flatten()
-        .map(|e| e.to_ascii_lowercase());
+impl Repo {
+    /// A commit's committer time and parents, and the commit decoded if
+    /// `decode`: from a pack file when it is stored there whole, else
+    /// through libgit2.
+    fn read_commit(
+        &self,
+        id: git2::Oid,
+        decode: bool,
+    ) -> Result<(i64, Vec<git2::Oid>, Option<Commit>)> {
+        if let Some(c) = self.packs.borrow_mut().commit(id) {
+            let commit = decode.then(|| Commit {
+                id: id.to_string(),
+                parent_count: c.parents.len(),
+                author_name: String::from_utf8_lossy(c.author_name).into_owned(),
+                author_email: String::from_utf8_lossy(c.author_email).into_owned(),
+                time: c.time,
+                offset_minutes: c.offset_minutes,
+                ..message(c.message, c.encoding)
+            });
+            return Ok((c.time, c.parents, commit));
+        }
+        let c = self.repo.find_commit(id).map_err(git_err)?;
+        let when = c.time();
+        let commit = decode.then(|| {
+            let author = c.author();
+            Commit {
+                id: c.id().to_string(),
+                parent_count: c.parent_count(),
+                author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+                time: when.seconds(),
+                offset_minutes: when.offset_minutes(),
+                ..message(
+                    c.message_raw_bytes(),
+                    c.message_encoding().ok().flatten().map(str::as_bytes),
+                )
+            }
+        });
+        Ok((when.seconds(), c.parent_ids().collect(), commit))
+    }
+}
+
+/// A commit with only its message (and whether it was decoded lossily)
+/// filled in.
+fn message(raw: &[u8], encoding: Option<&[u8]>) -> Commit {
+    let encoding = encoding.map(|e| e.to_ascii_lowercase());
     let (mut message, lossy) = match std::str::from_utf8(raw) {
         Ok(s) => (s.to_string(), false),
         Err(_) => match encoding.as_deref() {
             // The commit says what it is: decode exactly, no warning needed.
-            Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1") => {
+            Some(b"iso-8859-1" | b"latin1" | b"latin-1" | b"iso8859-1") => {
                 (raw.iter().map(|&b| b as char).collect(), false)
             }
             _ => (String::from_utf8_lossy(raw).into_owned(), true),
@@ -427,15 +485,13 @@ fn decode(c: &git2::Commit<'_>) -> Commit {
     if message.trim().is_empty() {
         message = "(no commit message)".into();
     }
-    let author = c.author();
-    let when = c.time();
     Commit {
-        id: c.id().to_string(),
-        parent_count: c.parent_count(),
-        author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-        time: when.seconds(),
-        offset_minutes: when.offset_minutes(),
+        id: String::new(),
+        parent_count: 0,
+        author_name: String::new(),
+        author_email: String::new(),
+        time: 0,
+        offset_minutes: 0,
         message,
         lossy,
     }
