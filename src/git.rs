@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-pub mod pack;
+mod pack;
 
 /// Process-wide libgit2 settings for a command-line run. Call once, first
 /// thing in `main`, before any thread exists (libgit2 keeps these in
