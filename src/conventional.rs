@@ -36,11 +36,16 @@ pub fn parse(message: &str) -> Parsed {
     let subject = message.lines().next().unwrap_or("").trim();
     let mut out = Parsed::default();
 
-    if let Some(c) = MERGE_PR.captures(subject) {
-        out.prs.extend(c[1].parse::<u64>().ok());
+    // (The literal checks skip the regex machinery for most subjects.)
+    if subject.starts_with("Merge pull request #") {
+        if let Some(c) = MERGE_PR.captures(subject) {
+            out.prs.extend(c[1].parse::<u64>().ok());
+        }
     }
-    for c in SQUASH_PR.captures_iter(subject) {
-        out.prs.extend(c[1].parse::<u64>().ok());
+    if subject.contains("(#") {
+        for c in SQUASH_PR.captures_iter(subject) {
+            out.prs.extend(c[1].parse::<u64>().ok());
+        }
     }
 
     match git_conventional::Commit::parse(message) {
@@ -95,6 +100,9 @@ fn is_breaking_key(k: &str) -> bool {
 }
 
 fn strip_pr_suffix(s: &str) -> String {
+    if !s.contains("(#") {
+        return s.trim().to_string();
+    }
     let trimmed = SQUASH_PR.replace_all(s, "");
     let t = trimmed.trim();
     if t.is_empty() { s.trim() } else { t }.to_string()

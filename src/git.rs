@@ -148,10 +148,15 @@ impl Repo {
             message: format!("tag `{}` does not point to a commit", tag.name),
             help: "release tags must tag commits; delete or move this tag".into(),
         };
-        let obj = self
-            .repo
-            .find_object(oid(&tag.target)?, None)
-            .map_err(git_err)?;
+        let target = oid(&tag.target)?;
+        if let Some((commit, time, offset_minutes)) = self.packs.borrow_mut().peel(target) {
+            return Ok(Peeled {
+                commit: commit.to_string(),
+                time,
+                offset_minutes,
+            });
+        }
+        let obj = self.repo.find_object(target, None).map_err(git_err)?;
         let (commit, tagger) = match obj.as_tag() {
             Some(t) => {
                 let c = t

@@ -115,47 +115,55 @@ fn chunk_needs_escape(w: u64) -> bool {
 fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let rest = &bytes[i..];
-        // Eight bytes at a time; the last few are padded with a letter.
-        let w = match rest.first_chunk::<8>() {
-            Some(chunk) => u64::from_le_bytes(*chunk),
-            None => {
-                let mut padded = [b'a'; 8];
-                padded[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(padded)
-            }
+    let len = bytes.len();
+    while i < len {
+        // Eight bytes at a time; the last chunk overlaps the one before
+        // (bytes checked twice are harmless: everything before `i` is done).
+        let at = if i + 8 <= len {
+            i
+        } else if len >= 8 {
+            len - 8
+        } else {
+            // A short string: byte by byte.
+            escape_bytes(out, bytes, &mut start, i, len);
+            break;
         };
-        if !chunk_needs_escape(w) {
-            i += 8;
-            continue;
+        let w = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let end = at + 8;
+        if chunk_needs_escape(w) {
+            escape_bytes(out, bytes, &mut start, i, end);
         }
-        let end = (i + 8).min(bytes.len());
-        while i < end {
-            let b = bytes[i];
-            if needs_escape(b) {
-                out.extend_from_slice(&bytes[start..i]);
-                match b {
-                    b'"' => out.extend_from_slice(b"\\\""),
-                    b'\\' => out.extend_from_slice(b"\\\\"),
-                    b'\n' => out.extend_from_slice(b"\\n"),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    b'\t' => out.extend_from_slice(b"\\t"),
-                    0x08 => out.extend_from_slice(b"\\b"),
-                    0x0c => out.extend_from_slice(b"\\f"),
-                    _ => {
-                        const HEX: &[u8; 16] = b"0123456789abcdef";
-                        out.extend_from_slice(b"\\u00");
-                        out.push(HEX[(b >> 4) as usize]);
-                        out.push(HEX[(b & 0xf) as usize]);
-                    }
-                }
-                start = i + 1;
-            }
-            i += 1;
-        }
+        i = end;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// Escapes what needs it in `bytes[from..to]`, flushing the plain run
+/// since `start` before each escape.
+#[inline]
+fn escape_bytes(out: &mut Vec<u8>, bytes: &[u8], start: &mut usize, from: usize, to: usize) {
+    for (i, &b) in bytes.iter().enumerate().take(to).skip(from) {
+        if !needs_escape(b) {
+            continue;
+        }
+        out.extend_from_slice(&bytes[*start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+            }
+        }
+        *start = i + 1;
+    }
 }
 
 fn float(out: &mut Vec<u8>, v: f64, f32: bool) {

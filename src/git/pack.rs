@@ -44,6 +44,9 @@ pub struct RawCommit<'a> {
 }
 
 const IDX_MAGIC: &[u8] = b"\xfftOc\x00\x00\x00\x02";
+/// Pack entry types stored whole.
+const COMMIT: u8 = 1;
+const TAG: u8 = 4;
 const OID: usize = 20;
 
 impl Packs {
@@ -73,6 +76,31 @@ impl Packs {
     /// The commit `id`, if a pack holds it whole and its header is of the
     /// usual shape.
     pub fn commit(&mut self, id: git2::Oid) -> Option<RawCommit<'_>> {
+        match self.object(id)? {
+            COMMIT => parse(&self.buf),
+            _ => None,
+        }
+    }
+
+    /// What the tag object or commit `id` points to, for a tag: the commit
+    /// and the time (the tagger's, or for a lightweight tag the commit's).
+    /// `None` for anything else (a tag of a tag, of a tree, no tagger line
+    /// of the usual shape...): libgit2 then resolves it.
+    pub fn peel(&mut self, id: git2::Oid) -> Option<(git2::Oid, i64, i32)> {
+        match self.object(id)? {
+            COMMIT => parse(&self.buf).map(|c| (id, c.time, c.offset_minutes)),
+            TAG => {
+                let (target, time, offset) = parse_tag(&self.buf)?;
+                // The target must be a commit stored whole too.
+                self.commit(target)?;
+                Some((target, time, offset))
+            }
+            _ => None,
+        }
+    }
+
+    /// Inflates object `id` into `buf` if a pack holds it whole; its type.
+    fn object(&mut self, id: git2::Oid) -> Option<u8> {
         let (pack, offset) = self
             .packs
             .iter()
@@ -81,8 +109,9 @@ impl Packs {
         let mut pos = offset;
         let mut byte = *data.get(pos)?;
         pos += 1;
-        // Type 1 is a commit stored whole; deltas (6, 7) go to libgit2.
-        if (byte >> 4) & 7 != 1 {
+        // Deltas (types 6 and 7) go to libgit2.
+        let kind = (byte >> 4) & 7;
+        if kind != COMMIT && kind != TAG {
             return None;
         }
         let mut size = (byte & 0x0f) as usize;
@@ -114,7 +143,7 @@ impl Packs {
             Some((lo, hi)) => (lo.min(offset), hi.max(end)),
             None => (offset, end),
         }));
-        parse(&self.buf)
+        Some(kind)
     }
 
     /// Lets the kernel take back the pages of pack data read so far: they
@@ -182,10 +211,14 @@ impl Pack {
         let hi = be32(&self.idx, 8 + first * 4)? as usize;
         let names = 8 + 256 * 4;
         let (mut lo, mut hi) = (lo, hi.min(self.count));
+        // Names are compared by their first eight bytes as a number, which
+        // almost always decides, before the rest.
+        let prefix = |b: &[u8]| u64::from_be_bytes(b[..8].try_into().expect("eight bytes"));
+        let key = prefix(id);
         while lo < hi {
             let mid = (lo + hi) / 2;
             let name = self.idx.get(names + mid * OID..names + (mid + 1) * OID)?;
-            match name.cmp(id) {
+            match prefix(name).cmp(&key).then_with(|| name[8..].cmp(&id[8..])) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
@@ -265,6 +298,24 @@ pub fn parse(raw: &[u8]) -> Option<RawCommit<'_>> {
         encoding,
         message,
     })
+}
+
+/// An annotated tag of a commit: the commit and the tagger's time.
+fn parse_tag(raw: &[u8]) -> Option<(git2::Oid, i64, i32)> {
+    let mut rest = raw;
+    let mut line = |prefix: &[u8]| -> Option<&[u8]> {
+        let body = rest.strip_prefix(prefix)?;
+        let end = body.iter().position(|&b| b == b'\n')?;
+        rest = &body[end + 1..];
+        Some(&body[..end])
+    };
+    let target = hex_oid(line(b"object ")?)?;
+    if line(b"type ")? != b"commit" {
+        return None;
+    }
+    line(b"tag ")?;
+    let (_, _, time, offset) = signature(line(b"tagger ")?)?;
+    Some((target, time, offset))
 }
 
 fn hex_oid(hex: &[u8]) -> Option<git2::Oid> {
@@ -415,6 +466,30 @@ mod tests {
         for (i, id) in ids.iter().enumerate() {
             git(dir, &["update-ref", &format!("refs/heads/b{i}"), id], None);
         }
+        // An annotated tag of a commit, and a tag of that tag.
+        let tag = git(
+            dir,
+            &["mktag"],
+            Some(
+                format!(
+                    "object {}\ntype commit\ntag v1\ntagger T <t@x> 1700000500 +0200\n\nv1\n",
+                    ids[0]
+                )
+                .as_bytes(),
+            ),
+        );
+        let tag_of_tag = git(
+            dir,
+            &["mktag"],
+            Some(
+                format!(
+                    "object {tag}\ntype tag\ntag v1b\ntagger T <t@x> 1700000600 +0000\n\nv1b\n"
+                )
+                .as_bytes(),
+            ),
+        );
+        git(dir, &["update-ref", "refs/tags/v1", &tag], None);
+        git(dir, &["update-ref", "refs/tags/v1b", &tag_of_tag], None);
         // No deltas: these near-identical commits would otherwise be stored
         // as deltas, which go to libgit2 (as the walk tests show).
         git(dir, &["repack", "-a", "-d", "-q", "--window=0"], None);
@@ -448,6 +523,22 @@ mod tests {
         // All but the one without a line end after the committer (which
         // libgit2 rejects) and the one with odd spacing in its signature.
         assert_eq!(from_pack, ids.len() - 2);
+        // Tags resolve as libgit2 resolves them; a tag of a tag is left to
+        // libgit2.
+        let tag_oid = git2::Oid::from_str(&tag).unwrap();
+        let t = repo.find_tag(tag_oid).unwrap();
+        let when = t.tagger().unwrap().when();
+        assert_eq!(
+            packs.peel(tag_oid),
+            Some((t.target_id(), when.seconds(), when.offset_minutes()))
+        );
+        let first = git2::Oid::from_str(&ids[0]).unwrap();
+        let c = repo.find_commit(first).unwrap();
+        assert_eq!(
+            packs.peel(first),
+            Some((first, c.time().seconds(), c.time().offset_minutes()))
+        );
+        assert_eq!(packs.peel(git2::Oid::from_str(&tag_of_tag).unwrap()), None);
         // A commit that is not in any pack is not found here.
         let loose = git(
             dir,
