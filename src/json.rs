@@ -99,70 +99,62 @@ fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
-/// True if any of the eight bytes of `w` needs escaping (no false negatives;
-/// a false positive only sends the chunk to the byte-by-byte path).
+/// A mask whose lowest set bit is the high bit of the first of the eight
+/// bytes of `w` (little-endian) that needs escaping; zero if none does.
+/// (Bits above the lowest may be false alarms: only the lowest is used.)
 #[inline]
-fn chunk_needs_escape(w: u64) -> bool {
+fn escape_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    control != 0
-        || zero_byte(w ^ (ONES * b'"' as u64)) != 0
-        || zero_byte(w ^ (ONES * b'\\' as u64)) != 0
+    control | zero_byte(w ^ (ONES * b'"' as u64)) | zero_byte(w ^ (ONES * b'\\' as u64))
 }
 
 fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0;
     let mut i = 0;
     let len = bytes.len();
-    while i < len {
-        // Eight bytes at a time; the last chunk overlaps the one before
-        // (bytes checked twice are harmless: everything before `i` is done).
-        let at = if i + 8 <= len {
-            i
-        } else if len >= 8 {
-            len - 8
-        } else {
-            // A short string: byte by byte.
-            escape_bytes(out, bytes, &mut start, i, len);
-            break;
-        };
-        let w = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
-        let end = at + 8;
-        if chunk_needs_escape(w) {
-            escape_bytes(out, bytes, &mut start, i, end);
+    // Eight bytes at a time, jumping straight to the next byte to escape.
+    while i + 8 <= len {
+        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+        let mask = escape_mask(w);
+        if mask == 0 {
+            i += 8;
+            continue;
         }
-        i = end;
+        let j = i + (mask.trailing_zeros() / 8) as usize;
+        out.extend_from_slice(&bytes[start..j]);
+        write_escape(out, bytes[j]);
+        start = j + 1;
+        i = j + 1;
+    }
+    while i < len {
+        if needs_escape(bytes[i]) {
+            out.extend_from_slice(&bytes[start..i]);
+            write_escape(out, bytes[i]);
+            start = i + 1;
+        }
+        i += 1;
     }
     out.extend_from_slice(&bytes[start..]);
 }
 
-/// Escapes what needs it in `bytes[from..to]`, flushing the plain run
-/// since `start` before each escape.
-#[inline]
-fn escape_bytes(out: &mut Vec<u8>, bytes: &[u8], start: &mut usize, from: usize, to: usize) {
-    for (i, &b) in bytes.iter().enumerate().take(to).skip(from) {
-        if !needs_escape(b) {
-            continue;
+fn write_escape(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[(b >> 4) as usize]);
+            out.push(HEX[(b & 0xf) as usize]);
         }
-        out.extend_from_slice(&bytes[*start..i]);
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[(b >> 4) as usize]);
-                out.push(HEX[(b & 0xf) as usize]);
-            }
-        }
-        *start = i + 1;
     }
 }
 

@@ -202,39 +202,64 @@ impl Pack {
 
     /// Where `id` starts in the pack, if the index lists it.
     fn offset(&self, id: &[u8]) -> Option<usize> {
-        let first = id[0] as usize;
-        let lo = if first == 0 {
-            0
-        } else {
-            be32(&self.idx, 8 + (first - 1) * 4)? as usize
-        };
-        let hi = be32(&self.idx, 8 + first * 4)? as usize;
-        let names = 8 + 256 * 4;
-        let (mut lo, mut hi) = (lo, hi.min(self.count));
-        // Names are compared by their first eight bytes as a number, which
-        // almost always decides, before the rest.
-        let prefix = |b: &[u8]| u64::from_be_bytes(b[..8].try_into().expect("eight bytes"));
-        let key = prefix(id);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let name = self.idx.get(names + mid * OID..names + (mid + 1) * OID)?;
-            match prefix(name).cmp(&key).then_with(|| name[8..].cmp(&id[8..])) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let offsets = names + self.count * (OID + 4);
-                    let small = be32(&self.idx, offsets + mid * 4)?;
-                    if small & 0x8000_0000 == 0 {
-                        return Some(small as usize);
-                    }
-                    let large = offsets + self.count * 4 + (small & 0x7fff_ffff) as usize * 8;
-                    let b = self.idx.get(large..large + 8)?;
-                    return usize::try_from(u64::from_be_bytes(b.try_into().ok()?)).ok();
+        find_offset(&self.idx, self.count, id)
+    }
+}
+
+/// Where `id` starts in the pack, from the pack index `idx` (version 2,
+/// `count` objects).
+fn find_offset(idx: &[u8], count: usize, id: &[u8]) -> Option<usize> {
+    let first = id[0] as usize;
+    let lo = if first == 0 {
+        0
+    } else {
+        be32(idx, 8 + (first - 1) * 4)? as usize
+    };
+    let hi = be32(idx, 8 + first * 4)? as usize;
+    let names = 8 + 256 * 4;
+    let (mut lo, mut hi) = (lo, hi.min(count));
+    // Names are compared by their first eight bytes as a number, which
+    // almost always decides, before the rest.
+    let prefix = |b: &[u8]| u64::from_be_bytes(b[..8].try_into().expect("eight bytes"));
+    let key = prefix(id);
+    let name_at = |i: usize| idx.get(names + i * OID..names + (i + 1) * OID);
+    // Object names are uniformly spread: guess the position from the
+    // bytes after the first and search a window around it, which is
+    // one or two pages of the index instead of a dozen scattered ones.
+    // Outside the window, the whole range is searched.
+    const WINDOW: usize = 64;
+    if hi - lo > 4 * WINDOW {
+        let fraction = (key << 8) as u128; // the bytes after the first
+        let guess = lo + ((fraction * (hi - lo) as u128) >> 64) as usize;
+        let (w_lo, w_hi) = (
+            guess.saturating_sub(WINDOW).max(lo),
+            (guess + WINDOW).min(hi),
+        );
+        let below = name_at(w_lo)? <= id;
+        let above = name_at(w_hi - 1)? >= id;
+        if below && above {
+            (lo, hi) = (w_lo, w_hi);
+        }
+    }
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let name = name_at(mid)?;
+        match prefix(name).cmp(&key).then_with(|| name[8..].cmp(&id[8..])) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => {
+                let offsets = names + count * (OID + 4);
+                let small = be32(idx, offsets + mid * 4)?;
+                if small & 0x8000_0000 == 0 {
+                    return Some(small as usize);
                 }
+                let large = offsets + count * 4 + (small & 0x7fff_ffff) as usize * 8;
+                let b = idx.get(large..large + 8)?;
+                return usize::try_from(u64::from_be_bytes(b.try_into().ok()?)).ok();
             }
         }
-        None
     }
+    None
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
@@ -546,5 +571,80 @@ mod tests {
             Some(format!("tree {tree}\nauthor {sig}\ncommitter {sig}\n\nloose\n").as_bytes()),
         );
         assert!(packs.commit(git2::Oid::from_str(&loose).unwrap()).is_none());
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    /// The index search finds every name of a large, uniformly spread
+    /// index (the windowed guess and the fallback to the whole range), with
+    /// small and large offsets, and nothing that is not listed.
+    #[test]
+    fn index_search_finds_every_listed_name_and_nothing_else() {
+        let count = 200_000usize;
+        // Deterministic pseudo-random names, sorted.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut names: Vec<[u8; 20]> = (0..count)
+            .map(|_| {
+                let mut n = [0u8; 20];
+                for chunk in n.chunks_mut(8) {
+                    let v = next().to_be_bytes();
+                    chunk.copy_from_slice(&v[..chunk.len()]);
+                }
+                n
+            })
+            .collect();
+        // A cluster of names sharing their first nine bytes defeats the
+        // guess; the whole range is searched then.
+        for (k, n) in names.iter_mut().take(500).enumerate() {
+            *n = [7; 20];
+            n[19] = (k % 256) as u8;
+            n[18] = (k / 256) as u8;
+        }
+        names.sort();
+        names.dedup();
+        let count = names.len();
+        let offset_of = |i: usize| if i % 1000 == 0 { (1u64 << 33) + i as u64 } else { 12 + 40 * i as u64 };
+        let mut idx = b"\xfftOc\x00\x00\x00\x02".to_vec();
+        for b in 0..256usize {
+            let upto = names.iter().filter(|n| (n[0] as usize) <= b).count() as u32;
+            idx.extend_from_slice(&upto.to_be_bytes());
+        }
+        for n in &names {
+            idx.extend_from_slice(n);
+        }
+        idx.extend(std::iter::repeat_n(0u8, count * 4));
+        let mut large = Vec::new();
+        for i in 0..count {
+            let o = offset_of(i);
+            if o < 0x8000_0000 {
+                idx.extend_from_slice(&(o as u32).to_be_bytes());
+            } else {
+                idx.extend_from_slice(&(0x8000_0000u32 | large.len() as u32).to_be_bytes());
+                large.push(o);
+            }
+        }
+        for o in large {
+            idx.extend_from_slice(&o.to_be_bytes());
+        }
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(super::find_offset(&idx, count, n), Some(offset_of(i) as usize), "name {i}");
+        }
+        for _ in 0..10_000 {
+            let mut n = [0u8; 20];
+            for chunk in n.chunks_mut(8) {
+                let v = next().to_be_bytes();
+                chunk.copy_from_slice(&v[..chunk.len()]);
+            }
+            if names.binary_search(&n).is_err() {
+                assert_eq!(super::find_offset(&idx, count, &n), None);
+            }
+        }
     }
 }
