@@ -107,8 +107,8 @@ timeit() { python3 "$here/timeit.py" "$@"; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/relnotes-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 results="$work/results.jsonl"
-# Earlier outputs are moved here, not deleted, until the end: see set_aside
-# in timeit.py.
+# On a disk, earlier outputs are moved here, not deleted, until the end
+# (in memory they are deleted): see set_aside in timeit.py.
 trash="$work/trash"
 : > "$results"
 mkdir -p "$cache"
@@ -180,7 +180,13 @@ for n in $sizes; do
     timeit note --results "$results" --size "$n" "identical=$identical"
     mkdir -p "$trash"
     for d in threads-1 threads-2 all tag warm; do
-        [ ! -e "$work/$d" ] || mv "$work/$d" "$(mktemp -d "$trash/old.XXXXXX")"
+        [ -e "$work/$d" ] || continue
+        # In memory, old outputs slow every later run down: delete them
+        # (see set_aside in timeit.py); on a disk, move them aside.
+        case "$(df --output=fstype "$work" 2>/dev/null | tail -n 1)" in
+            tmpfs|ramfs) rm -rf "${work:?}/$d" ;;
+            *) mv "$work/$d" "$(mktemp -d "$trash/old.XXXXXX")" ;;
+        esac
     done
 
     # 4. The peer, if installed: git-cliff over the full history.

@@ -77,15 +77,36 @@ def run_once(cmd, env, cwd, rss, tmpdir):
     return secs, (peak_rss_kb(time_path) if rss else None)
 
 
+_IN_MEMORY = {}
+
+
+def in_memory(path):
+    """True if `path` is on a file system in memory (tmpfs, ramfs)."""
+    key = os.path.realpath(path)
+    if key not in _IN_MEMORY:
+        try:
+            out = subprocess.run(["df", "--output=fstype", key], capture_output=True,
+                                 text=True, check=False).stdout.split()
+        except OSError:
+            out = []
+        _IN_MEMORY[key] = bool(out) and out[-1] in ("tmpfs", "ramfs")
+    return _IN_MEMORY[key]
+
+
 def set_aside(path, trash):
-    """Moves `path` out of the way without deleting it: creating thousands of
-    files right after deleting thousands costs ext4 far more (it skips
-    recently freed inodes one by one), which would time the file system's
-    clean-up rather than the program. `trash` is removed by the caller at
-    the end of the benchmark."""
+    """Clears `path` before a timed run, the way that disturbs the next run
+    least. On a disk, the old output is moved aside, not deleted: creating
+    thousands of files right after deleting thousands costs ext4 far more
+    (it skips recently freed inodes one by one), which would time the file
+    system's clean-up rather than the program; `trash` is removed by the
+    caller at the end of the benchmark. In memory (tmpfs) it is the other
+    way round: deleting is instant, while gigabytes of old outputs kept in
+    memory made every later run spend three times as long in the kernel
+    (measured: `build --all` at 100,000 commits, 0.45 s of system time
+    with tmpfs empty, 1.5 s with 3 GB of earlier outputs in it)."""
     if not os.path.lexists(path):
         return
-    if not trash:
+    if not trash or in_memory(os.path.dirname(os.path.abspath(path))):
         shutil.rmtree(path, ignore_errors=True)
         return
     os.makedirs(trash, exist_ok=True)
