@@ -266,16 +266,21 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
+/// The rest of the header line that starts `rest` with `prefix` (the line
+/// end not included), and `rest` moved past that line; `None` if the line
+/// does not start so or does not end.
+fn header_line<'a>(rest: &mut &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let body = rest.strip_prefix(prefix)?;
+    let end = body.iter().position(|&b| b == b'\n')?;
+    *rest = &body[end + 1..];
+    Some(&body[..end])
+}
+
 /// The fields of a commit object, as libgit2 reads them; `None` for any
 /// header libgit2 would read differently or reject.
 pub fn parse(raw: &[u8]) -> Option<RawCommit<'_>> {
     let mut rest = raw;
-    let mut line = |prefix: &[u8]| -> Option<&[u8]> {
-        let body = rest.strip_prefix(prefix)?;
-        let end = body.iter().position(|&b| b == b'\n')?;
-        rest = &body[end + 1..];
-        Some(&body[..end])
-    };
+    let mut line = |prefix: &[u8]| header_line(&mut rest, prefix);
     hex_oid(line(b"tree ")?)?;
     let mut parents = Vec::new();
     while let Some(p) = line(b"parent ") {
@@ -328,12 +333,7 @@ pub fn parse(raw: &[u8]) -> Option<RawCommit<'_>> {
 /// An annotated tag of a commit: the commit and the tagger's time.
 fn parse_tag(raw: &[u8]) -> Option<(git2::Oid, i64, i32)> {
     let mut rest = raw;
-    let mut line = |prefix: &[u8]| -> Option<&[u8]> {
-        let body = rest.strip_prefix(prefix)?;
-        let end = body.iter().position(|&b| b == b'\n')?;
-        rest = &body[end + 1..];
-        Some(&body[..end])
-    };
+    let mut line = |prefix: &[u8]| header_line(&mut rest, prefix);
     let target = hex_oid(line(b"object ")?)?;
     if line(b"type ")? != b"commit" {
         return None;
@@ -610,7 +610,13 @@ mod index_tests {
         names.sort();
         names.dedup();
         let count = names.len();
-        let offset_of = |i: usize| if i % 1000 == 0 { (1u64 << 33) + i as u64 } else { 12 + 40 * i as u64 };
+        let offset_of = |i: usize| {
+            if i % 1000 == 0 {
+                (1u64 << 33) + i as u64
+            } else {
+                12 + 40 * i as u64
+            }
+        };
         let mut idx = b"\xfftOc\x00\x00\x00\x02".to_vec();
         for b in 0..256usize {
             let upto = names.iter().filter(|n| (n[0] as usize) <= b).count() as u32;
@@ -634,7 +640,11 @@ mod index_tests {
             idx.extend_from_slice(&o.to_be_bytes());
         }
         for (i, n) in names.iter().enumerate() {
-            assert_eq!(super::find_offset(&idx, count, n), Some(offset_of(i) as usize), "name {i}");
+            assert_eq!(
+                super::find_offset(&idx, count, n),
+                Some(offset_of(i) as usize),
+                "name {i}"
+            );
         }
         for _ in 0..10_000 {
             let mut n = [0u8; 20];
