@@ -86,6 +86,14 @@ impl Writer<'_> {
         self.out.push(bracket);
     }
 
+    /// `{"variant": ` around an enum variant's value.
+    fn open_variant(&mut self, variant: &str) {
+        self.open(b'{');
+        self.element(true);
+        self.string(variant);
+        self.out.extend_from_slice(b": ");
+    }
+
     fn string(&mut self, s: &str) {
         self.out.push(b'"');
         escape_into(self.out, s.as_bytes());
@@ -278,23 +286,14 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         variant: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.open(b'{');
-        self.element(true);
-        self.string(variant);
-        self.out.extend_from_slice(b": ");
+        self.open_variant(variant);
         value.serialize(&mut *self)?;
         self.close(true, b'}');
         Ok(())
     }
 
     fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'b>, Error> {
-        self.open(b'[');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b']',
-            variant: false,
-        })
+        Ok(Compound::new(self, b'[', b']', false))
     }
 
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'b>, Error> {
@@ -316,27 +315,12 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a, 'b>, Error> {
-        self.open(b'{');
-        self.element(true);
-        self.string(variant);
-        self.out.extend_from_slice(b": ");
-        self.open(b'[');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b']',
-            variant: true,
-        })
+        self.open_variant(variant);
+        Ok(Compound::new(self, b'[', b']', true))
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'b>, Error> {
-        self.open(b'{');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b'}',
-            variant: false,
-        })
+        Ok(Compound::new(self, b'{', b'}', false))
     }
 
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a, 'b>, Error> {
@@ -350,17 +334,8 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a, 'b>, Error> {
-        self.open(b'{');
-        self.element(true);
-        self.string(variant);
-        self.out.extend_from_slice(b": ");
-        self.open(b'{');
-        Ok(Compound {
-            w: self,
-            first: true,
-            close: b'}',
-            variant: true,
-        })
+        self.open_variant(variant);
+        Ok(Compound::new(self, b'{', b'}', true))
     }
 }
 
@@ -374,7 +349,19 @@ pub struct Compound<'a, 'b> {
     variant: bool,
 }
 
-impl Compound<'_, '_> {
+impl<'a, 'b> Compound<'a, 'b> {
+    /// Opens an array or object (inside an already opened variant wrapper
+    /// if `variant`).
+    fn new(w: &'a mut Writer<'b>, open: u8, close: u8, variant: bool) -> Self {
+        w.open(open);
+        Compound {
+            w,
+            first: true,
+            close,
+            variant,
+        }
+    }
+
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         self.w.element(self.first);
         self.first = false;
