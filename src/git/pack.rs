@@ -152,10 +152,14 @@ impl Packs {
     /// Index pages stay: every lookup reads them.
     pub fn release_memory(&self) {
         for pack in &self.packs {
-            if let Some((lo, hi)) = pack.touched.take() {
-                // SAFETY: the mapping is read-only and backed by a file that
-                // is not modified: dropped pages are read again on the next
-                // access, with the same contents.
+            let touched = pack.touched.take();
+            // (Other systems keep the pages: the advice exists on Unix.)
+            #[cfg(unix)]
+            if let Some((lo, hi)) = touched {
+                // SAFETY: the mapping is shared, read-only and backed by a
+                // file that is not modified, and nothing borrows from it
+                // now (commits are parsed from `buf`): dropped pages are
+                // read again on the next access, with the same contents.
                 let _ = unsafe {
                     pack.data.unchecked_advise_range(
                         memmap2::UncheckedAdvice::DontNeed,
@@ -164,6 +168,8 @@ impl Packs {
                     )
                 };
             }
+            #[cfg(not(unix))]
+            let _ = touched;
         }
     }
 }
