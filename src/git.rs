@@ -441,65 +441,58 @@ impl Repo {
         decode: bool,
     ) -> Result<(i64, Vec<git2::Oid>, Option<Commit>)> {
         if let Some(c) = self.packs.borrow_mut().commit(id) {
-            let commit = decode.then(|| Commit {
-                id: id.to_string(),
-                parent_count: c.parents.len(),
-                author_name: String::from_utf8_lossy(c.author_name).into_owned(),
-                author_email: String::from_utf8_lossy(c.author_email).into_owned(),
-                time: c.time,
-                offset_minutes: c.offset_minutes,
-                ..message(c.message, c.encoding)
-            });
-            return Ok((c.time, c.parents, commit));
+            return Ok(decoded(id, c, decode));
         }
         let c = self.repo.find_commit(id).map_err(git_err)?;
-        let when = c.time();
-        let commit = decode.then(|| {
-            let author = c.author();
-            Commit {
-                id: c.id().to_string(),
-                parent_count: c.parent_count(),
-                author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                time: when.seconds(),
-                offset_minutes: when.offset_minutes(),
-                ..message(
-                    c.message_raw_bytes(),
-                    c.message_encoding().ok().flatten().map(str::as_bytes),
-                )
-            }
-        });
-        Ok((when.seconds(), c.parent_ids().collect(), commit))
+        let author = c.author();
+        let raw = pack::RawCommit {
+            parents: c.parent_ids().collect(),
+            author_name: author.name_bytes(),
+            author_email: author.email_bytes(),
+            time: c.time().seconds(),
+            offset_minutes: c.time().offset_minutes(),
+            encoding: c.message_encoding().ok().flatten().map(str::as_bytes),
+            message: c.message_raw_bytes(),
+        };
+        Ok(decoded(id, raw, decode))
     }
 }
 
-/// A commit with only its message (and whether it was decoded lossily)
-/// filled in.
-fn message(raw: &[u8], encoding: Option<&[u8]>) -> Commit {
-    let encoding = encoding.map(|e| e.to_ascii_lowercase());
-    let (mut message, lossy) = match std::str::from_utf8(raw) {
-        Ok(s) => (s.to_string(), false),
-        Err(_) => match encoding.as_deref() {
-            // The commit says what it is: decode exactly, no warning needed.
-            Some(b"iso-8859-1" | b"latin1" | b"latin-1" | b"iso8859-1") => {
-                (raw.iter().map(|&b| b as char).collect(), false)
-            }
-            _ => (String::from_utf8_lossy(raw).into_owned(), true),
-        },
-    };
-    if message.trim().is_empty() {
-        message = "(no commit message)".into();
-    }
-    Commit {
-        id: String::new(),
-        parent_count: 0,
-        author_name: String::new(),
-        author_email: String::new(),
-        time: 0,
-        offset_minutes: 0,
-        message,
-        lossy,
-    }
+/// The committer time and parents of a commit however it was read, and
+/// the commit decoded if `decode`.
+fn decoded(
+    id: git2::Oid,
+    c: pack::RawCommit<'_>,
+    decode: bool,
+) -> (i64, Vec<git2::Oid>, Option<Commit>) {
+    let commit = decode.then(|| {
+        let encoding = c.encoding.map(|e| e.to_ascii_lowercase());
+        let raw = c.message;
+        let (mut message, lossy) = match std::str::from_utf8(raw) {
+            Ok(s) => (s.to_string(), false),
+            Err(_) => match encoding.as_deref() {
+                // The commit says what it is: decode exactly, no warning needed.
+                Some(b"iso-8859-1" | b"latin1" | b"latin-1" | b"iso8859-1") => {
+                    (raw.iter().map(|&b| b as char).collect(), false)
+                }
+                _ => (String::from_utf8_lossy(raw).into_owned(), true),
+            },
+        };
+        if message.trim().is_empty() {
+            message = "(no commit message)".into();
+        }
+        Commit {
+            id: id.to_string(),
+            parent_count: c.parents.len(),
+            author_name: String::from_utf8_lossy(c.author_name).into_owned(),
+            author_email: String::from_utf8_lossy(c.author_email).into_owned(),
+            time: c.time,
+            offset_minutes: c.offset_minutes,
+            message,
+            lossy,
+        }
+    });
+    (c.time, c.parents, commit)
 }
 
 fn oid(s: &str) -> Result<git2::Oid> {
