@@ -1,30 +1,30 @@
 //! relnotes: release notes and release documents for customers, support and
 //! stakeholders, from git history, change files and release metadata.
 //!
-//! Data flows one way: [`cli`] -> sources ([`config`], [`inputs`], [`git`])
-//! -> [`assemble`] -> [`model::Release`] -> [`render`] per audience and
-//! format -> [`output`]. `build`, `check`, `context` and `demo` are views of
-//! the same model.
+//! Each top-level module is a layer, and a layer imports only the layers
+//! below it (`tests/layers.rs` fails on any other import):
+//!
+//! - [`app`]: the commands: parses nothing itself (clap does, in
+//!   [`app::cli`]), turns arguments into requests, runs them and prints
+//!   what they report, warnings included. The preview server lives here.
+//! - [`engine`]: plans which releases to build, reads the history on one
+//!   thread while others assemble, fingerprints releases for incremental
+//!   builds, and stages output so a failed run leaves nothing half-written.
+//! - [`render`]: pages per audience and format, the check report, the
+//!   knowledge base and preview pages, Markdown and HTML escaping.
+//! - [`sources`]: the only code that touches the repository: git, the
+//!   `.relnotes/` files and YAML.
+//! - [`domain`]: plain data and pure functions: input types, configuration,
+//!   the release model, Conventional Commits, versions, assembly and
+//!   readiness. It reads no file and imports no other layer.
+//! - [`error`]: the one error type, shared by every layer.
 
-pub mod assemble;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod conventional;
-pub mod demo;
+pub mod app;
+pub mod domain;
+pub mod engine;
 pub mod error;
-pub mod git;
-pub mod inputs;
-pub mod json;
-pub mod kb;
-pub mod markdown;
-pub mod model;
-pub mod output;
-pub mod preview;
-pub mod readiness;
 pub mod render;
-pub mod schema;
-pub mod yaml;
+pub mod sources;
 
 pub use error::{Error, Result};
 
@@ -38,6 +38,6 @@ pub enum Outcome {
 }
 
 /// Runs one command line. Every error comes back here, to `main`.
-pub fn run(cli: cli::Cli) -> Result<Outcome> {
-    commands::dispatch(cli)
+pub fn run(cli: app::cli::Cli) -> Result<Outcome> {
+    app::dispatch(cli)
 }

@@ -12,8 +12,8 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    relnotes::git::configure_process();
-    let cli = relnotes::cli::Cli::parse();
+    relnotes::sources::git::configure_process();
+    let cli = relnotes::app::cli::Cli::parse();
     match relnotes::run(cli) {
         Ok(relnotes::Outcome::Success) => ExitCode::SUCCESS,
         Ok(relnotes::Outcome::NotReady) => ExitCode::from(1),

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use relnotes::config::Config;
-use relnotes::inputs::{KnownIssueFront, ReleaseMeta};
+use relnotes::domain::config::Config;
+use relnotes::domain::input::{KnownIssueFront, ReleaseMeta};
 
 fn examples() -> Vec<(String, String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src");
@@ -64,15 +64,15 @@ fn every_input_example_in_the_book_parses() {
     for (name, kind, body) in &examples {
         let path = Path::new(name);
         let result = match kind.as_str() {
-            "config" => relnotes::yaml::parse::<Config>(path, body, 1).map(|_| ()),
-            "release" => relnotes::yaml::parse::<ReleaseMeta>(path, body, 1).map(|_| ()),
+            "config" => relnotes::sources::yaml::parse::<Config>(path, body, 1).map(|_| ()),
+            "release" => relnotes::sources::yaml::parse::<ReleaseMeta>(path, body, 1).map(|_| ()),
             "change" => {
                 let file = tmp.path().join("example.md");
                 std::fs::write(&file, body).unwrap();
-                relnotes::inputs::read_change(&file).map(|_| ())
+                relnotes::domain::input::read_change(&file).map(|_| ())
             }
-            "known-issue" => relnotes::yaml::split_front_matter(path, body)
-                .and_then(|fm| relnotes::yaml::parse::<KnownIssueFront>(path, fm.yaml, 2))
+            "known-issue" => relnotes::sources::yaml::split_front_matter(path, body)
+                .and_then(|fm| relnotes::sources::yaml::parse::<KnownIssueFront>(path, fm.yaml, 2))
                 .map(|_| ()),
             _ => unreachable!(),
         };

@@ -131,11 +131,11 @@ fn release_json_is_the_context_output() {
 /// against).
 #[test]
 fn cached_contexts_render_like_the_documented_context() {
-    use relnotes::assemble::{Sources, Target};
-    use relnotes::config::Format;
+    use relnotes::domain::config::Format;
+    use relnotes::engine::{Sources, Target};
     use relnotes::render::{page_context, pages, ReleaseCache, Renderer};
     let tmp = tempfile::tempdir().unwrap();
-    relnotes::demo::write_sample(tmp.path()).unwrap();
+    relnotes::app::demo::write_sample(tmp.path()).unwrap();
     let sources = Sources::load(tmp.path(), None).unwrap();
     let a = sources.assemble(&Target::All).unwrap();
     let renderer = Renderer::new(None).unwrap();

@@ -5,7 +5,7 @@ use crate::harness::bin;
 
 #[test]
 fn cli_definition_is_consistent() {
-    relnotes::cli::Cli::command().debug_assert();
+    relnotes::app::cli::Cli::command().debug_assert();
 }
 
 /// Snapshot of the top-level help, so a change to the commands is seen in

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
-use relnotes::git::{write_history, HistorySpec, Repo, Step};
+use relnotes::sources::git::{write_history, HistorySpec, Repo, Step};
 
 /// A small deterministic generator (xorshift), so the histories are the same
 /// on every run.

@@ -83,8 +83,9 @@ pub fn setup_repo(case_dir: &Path, case: &Case, dir: &Path) {
     let history = case_dir.join(case.history.as_deref().unwrap_or("history.yaml"));
     let text =
         std::fs::read_to_string(&history).unwrap_or_else(|e| panic!("{}: {e}", history.display()));
-    let spec: relnotes::git::HistorySpec = relnotes::yaml::parse(&history, &text, 1).unwrap();
-    relnotes::git::write_history(dir, &spec).unwrap();
+    let spec: relnotes::sources::git::HistorySpec =
+        relnotes::sources::yaml::parse(&history, &text, 1).unwrap();
+    relnotes::sources::git::write_history(dir, &spec).unwrap();
     let inputs = case_dir.join(case.relnotes.as_deref().unwrap_or("relnotes"));
     if inputs.is_dir() {
         copy_dir(&inputs, &dir.join(".relnotes"));

@@ -13,10 +13,10 @@ use serde::Serialize;
 use super::{
     page_context, ItemCtx, Page, PageCtx, PageSpec, ReleaseCache, ReleaseCtx, SupportCtx, Text,
 };
-use crate::config::{Config, Format};
+use crate::domain::config::{Config, Format};
+use crate::domain::model::{KnownIssue, Project, Release};
 use crate::error::{Error, Result};
-use crate::markdown;
-use crate::model::{KnownIssue, Project, Release};
+use crate::render::markdown;
 
 /// The built-in KB templates and assets, embedded in the binary. A file of
 /// the same name in `.relnotes/templates/kb/` wins.

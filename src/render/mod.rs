@@ -4,7 +4,9 @@
 //! template reference), already filtered for the page's audience, so a custom
 //! template cannot leak internal text onto a customer page.
 
+pub mod json;
 pub mod kb;
+pub mod markdown;
 pub mod preview;
 
 use std::collections::BTreeMap;
@@ -12,11 +14,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::{Config, Format};
+use crate::domain::config::{Config, Format};
+use crate::domain::model::{Audience, Change, CommitInfo, KnownIssue, Project, Release};
+use crate::domain::readiness::{Readiness, Status};
 use crate::error::{Error, Result};
-use crate::markdown;
-use crate::model::{Audience, Change, CommitInfo, KnownIssue, Project, Release};
-use crate::readiness::{Readiness, Status};
 
 /// The built-in templates, embedded in the binary. `relnotes templates
 /// eject` writes these out; `.relnotes/templates/<name>` overrides one.
@@ -797,8 +798,8 @@ fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
     ItemCtx {
         id: c.id.clone(),
         origin: match c.origin {
-            crate::model::Origin::File => "file".into(),
-            crate::model::Origin::Commit => "commit".into(),
+            crate::domain::model::Origin::File => "file".into(),
+            crate::domain::model::Origin::Commit => "commit".into(),
         },
         kind: c.kind.clone(),
         breaking: c.breaking,
@@ -1000,8 +1001,10 @@ fn page_frame(
         last_known_good: release.last_known_good.clone(),
         pipeline: meta.deployment.pipeline.clone(),
         window: match &meta.deployment.window {
-            Some(crate::inputs::Window::Range { start, end }) => Some(format!("{start} to {end}")),
-            Some(crate::inputs::Window::Note(n)) => Some(n.clone()),
+            Some(crate::domain::input::Window::Range { start, end }) => {
+                Some(format!("{start} to {end}"))
+            }
+            Some(crate::domain::input::Window::Note(n)) => Some(n.clone()),
             None => None,
         },
         dashboards: meta
@@ -1017,7 +1020,7 @@ fn page_frame(
             .deployment
             .alerts_configured
             .as_ref()
-            .is_some_and(|c| c.answer() == crate::inputs::Answer::Yes),
+            .is_some_and(|c| c.answer() == crate::domain::input::Answer::Yes),
         channels: meta.deployment.channels.clone(),
         on_call: meta.incident.on_call.clone(),
     });
@@ -1093,7 +1096,7 @@ fn commit_ctx(config: &Config, c: &CommitInfo) -> CommitCtx {
 }
 
 pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
-    let item = |i: &crate::readiness::Item| ReadinessItemCtx {
+    let item = |i: &crate::domain::readiness::Item| ReadinessItemCtx {
         id: i.id.clone(),
         section: i.section.clone(),
         title: i.title.clone(),

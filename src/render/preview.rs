@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::domain::config::Config;
+use crate::domain::model::{Audience, Change, KnownIssue, Project, Release};
 use crate::error::{Error, Result};
-use crate::markdown;
-use crate::model::{Audience, Change, KnownIssue, Project, Release};
+use crate::render::markdown;
 
 use super::ReadinessItemCtx;
 

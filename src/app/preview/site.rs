@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::assemble::{Sources, Target};
-use crate::commands::render_release;
-use crate::config::Format;
+use crate::app::render_release;
+use crate::domain::config::Format;
+use crate::engine::{Sources, Target};
 use crate::error::{Error, Result};
 use crate::render::preview::{
     compare_context, index_context, panel, release_info, PanelCtx, ReleaseInfo, Shell,

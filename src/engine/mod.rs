@@ -1,25 +1,27 @@
 //! Assembly: reads every source once (configuration, `.relnotes/` inputs, git
 //! tags and commits) and builds the release model. This is the only place
 //! that combines sources; after it, everything is plain data in
-//! [`crate::model`]. Rendering, checking and serving never come back here.
+//! [`crate::domain::model`]. Rendering, checking and serving never come back here.
+
+pub mod staging;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::conventional;
-use crate::error::{nearest_n, Error, Result};
-use crate::git::{self, Repo};
-use crate::inputs::{
+use crate::domain::config::Config;
+use crate::domain::conventional;
+use crate::domain::input::{
     Audience, ChangeFile, Inputs, IssueStatus, KnownIssueFile, ReleaseMeta, Window,
 };
-use crate::model::{
+use crate::domain::model::{
     Change, CommitInfo, Hypercare, KnownIssue, Origin, PreviousRelease, Project, Release,
     ReleaseKind, Segment,
 };
-use crate::readiness::{self, Facts, Readiness, Stage};
+use crate::domain::readiness::{self, Facts, Readiness, Stage};
+use crate::error::{nearest_n, Error, Result};
+use crate::sources::git::{self, Repo};
 
 /// A release tag, matched and parsed.
 #[derive(Debug, Clone)]
@@ -399,13 +401,13 @@ impl Sources {
         match meta {
             Some(m) => {
                 m.path.hash(&mut h);
-                crate::json::write_pretty(&mut buf, &m.meta).expect("metadata serializes");
+                crate::render::json::write_pretty(&mut buf, &m.meta).expect("metadata serializes");
             }
             None => "no metadata".hash(&mut h),
         }
         for c in self.inputs.changes.get(&version).into_iter().flatten() {
             (&c.id, &c.path, &c.body).hash(&mut h);
-            crate::json::write_pretty(&mut buf, &c.front).expect("a change serializes");
+            crate::render::json::write_pretty(&mut buf, &c.front).expect("a change serializes");
         }
         buf.hash(&mut h);
         // The rollback target counts as met only if it is a release tag.
@@ -757,7 +759,7 @@ impl Sources {
                 (Some(p), Some(d)) => p.as_str() > d,
                 (Some(_), None) => true,
             };
-            let title = crate::markdown::first_line(&f.body)
+            let title = crate::render::markdown::first_line(&f.body)
                 .trim_start_matches('#')
                 .trim()
                 .to_string();
@@ -965,10 +967,10 @@ fn mark_covered(files: &[ChangeFile], commits: &mut [CommitInfo]) {
 }
 
 pub fn kind_rank(kind: &str) -> usize {
-    crate::config::CHANGE_KINDS
+    crate::domain::config::CHANGE_KINDS
         .iter()
         .position(|k| *k == kind)
-        .unwrap_or(crate::config::CHANGE_KINDS.len())
+        .unwrap_or(crate::domain::config::CHANGE_KINDS.len())
 }
 
 /// The bump the changes call for, and the ids of the changes that decide it.

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-pub use crate::inputs::{Audience, DeployItem, ReleaseMeta, Severity};
-use crate::readiness::Readiness;
+pub use crate::domain::input::{Audience, DeployItem, ReleaseMeta, Severity};
+use crate::domain::readiness::Readiness;
 
 /// The project, as pages need it.
 #[derive(Debug, Clone, Serialize)]

@@ -2,18 +2,24 @@
 //! hands the result to an output. No command reads a source directly, and
 //! none formats another command's output.
 
+pub mod cli;
+pub mod demo;
+pub mod kb;
+pub mod preview;
+pub mod schema;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::assemble::{self, Sources, Target};
-use crate::cli::{Cli, Command, FormatArg, ReportFormat, Select, StageArg, TemplatesAction};
-use crate::config::Format;
+use crate::app::cli::{Cli, Command, FormatArg, ReportFormat, Select, StageArg, TemplatesAction};
+use crate::domain::config::Format;
+use crate::domain::model::{Project, Release};
+use crate::domain::readiness::{Readiness, Stage, Status};
+use crate::engine::staging::Staging;
+use crate::engine::{self, Sources, Target};
 use crate::error::{Error, Result};
-use crate::model::{Project, Release};
-use crate::output::Staging;
-use crate::readiness::{Readiness, Stage, Status};
 use crate::render::{self, ReleaseCache, Renderer};
 use crate::Outcome;
 
@@ -40,9 +46,9 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         quiet: cli.quiet,
         verbose: cli.verbose,
         color: match cli.color {
-            crate::cli::ColorChoice::Always => true,
-            crate::cli::ColorChoice::Never => false,
-            crate::cli::ColorChoice::Auto => {
+            crate::app::cli::ColorChoice::Always => true,
+            crate::app::cli::ColorChoice::Never => false,
+            crate::app::cli::ColorChoice::Auto => {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         },
@@ -72,12 +78,12 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             let sources = Sources::load(&g.repo, Some(&target))?;
             let a = sources.assemble(&target)?;
             let json = if all {
-                crate::json::to_string_pretty(&crate::model::History {
+                crate::render::json::to_string_pretty(&crate::domain::model::History {
                     project: a.project,
                     releases: a.releases,
                 })
             } else {
-                crate::json::to_string_pretty(&ReleaseJson {
+                crate::render::json::to_string_pretty(&ReleaseJson {
                     project: &a.project,
                     release: &a.releases[0],
                 })
@@ -153,7 +159,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Demo { dir } => {
-            crate::demo::run(&g, dir)?;
+            crate::app::demo::run(&g, dir)?;
             Ok(Outcome::Success)
         }
         Command::Kb {
@@ -161,7 +167,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             format,
             audience,
         } => {
-            crate::kb::run(&g, out, format, audience)?;
+            crate::app::kb::run(&g, out, format, audience)?;
             Ok(Outcome::Success)
         }
         Command::Preview {
@@ -170,17 +176,17 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             host,
             open,
         } => {
-            crate::preview::run(&g, target(&select, false), port, &host, open)?;
+            crate::app::preview::run(&g, target(&select, false), port, &host, open)?;
             Ok(Outcome::Success)
         }
         Command::Schema { kind } => {
             let kind = match kind {
-                crate::cli::SchemaKind::Config => crate::schema::Kind::Config,
-                crate::cli::SchemaKind::Change => crate::schema::Kind::Change,
-                crate::cli::SchemaKind::Release => crate::schema::Kind::Release,
-                crate::cli::SchemaKind::KnownIssue => crate::schema::Kind::KnownIssue,
+                crate::app::cli::SchemaKind::Config => crate::app::schema::Kind::Config,
+                crate::app::cli::SchemaKind::Change => crate::app::schema::Kind::Change,
+                crate::app::cli::SchemaKind::Release => crate::app::schema::Kind::Release,
+                crate::app::cli::SchemaKind::KnownIssue => crate::app::schema::Kind::KnownIssue,
             };
-            print_stdout(&crate::schema::schema(kind))?;
+            print_stdout(&crate::app::schema::schema(kind))?;
             Ok(Outcome::Success)
         }
         Command::Init => {
@@ -287,7 +293,7 @@ pub fn build(
         std::fs::read_to_string(dir.join(STAMP)).is_ok_and(|s| s == stamp_text(print))
             && expected.iter().all(|f| dir.join(f).is_file())
     };
-    let fresh = assemble::Fresh {
+    let fresh = engine::Fresh {
         salt,
         up_to_date: &up_to_date,
     };
@@ -364,7 +370,7 @@ fn build_salt(renderer: &Renderer, formats: &[Format]) -> u64 {
 }
 
 /// The files `render_release` writes for a release, below its directory.
-fn release_files(config: &crate::config::Config, formats: &[Format]) -> Vec<String> {
+fn release_files(config: &crate::domain::config::Config, formats: &[Format]) -> Vec<String> {
     let mut out: Vec<String> = formats
         .iter()
         .flat_map(|f| {
@@ -382,7 +388,7 @@ fn release_files(config: &crate::config::Config, formats: &[Format]) -> Vec<Stri
 pub fn render_release(
     renderer: &Renderer,
     project: &Project,
-    config: &crate::config::Config,
+    config: &crate::domain::config::Config,
     release: &Release,
     formats: &[Format],
 ) -> Result<Vec<(String, String)>> {
@@ -405,7 +411,7 @@ pub fn render_release(
         }
     }
     let mut json = Vec::with_capacity(256 * 1024);
-    crate::json::write_pretty(&mut json, &ReleaseJson { project, release })
+    crate::render::json::write_pretty(&mut json, &ReleaseJson { project, release })
         .expect("the model serializes");
     json.push(b'\n');
     let json = String::from_utf8(json).expect("JSON is written from UTF-8 strings");
@@ -436,7 +442,7 @@ fn check(
 ) -> Result<Outcome> {
     let a = sources.assemble(target)?;
     let release = &a.releases[0];
-    let r = assemble::evaluate(release, &sources.config, &sources.versions(), stage, strict);
+    let r = engine::evaluate(release, &sources.config, &sources.versions(), stage, strict);
     match format {
         ReportFormat::Json => {
             let json = serde_json::to_string_pretty(&CheckJson {
@@ -536,7 +542,7 @@ fn new_change(
             "Kind (added, changed, deprecated, removed, fixed, security)",
             "added",
         )?;
-        if crate::inputs::ChangeType::parse(&kind).is_none() {
+        if crate::domain::input::ChangeType::parse(&kind).is_none() {
             return Err(Error::usage(
                 format!("`{kind}` is not a change kind"),
                 "use added, changed, deprecated, removed, fixed or security",
@@ -597,7 +603,7 @@ fn new_change(
     let path = dir.join(format!("{name}.md"));
     std::fs::write(&path, front).map_err(|e| Error::io("writing", &path, e))?;
     // Read it back: what we write must be valid input.
-    crate::inputs::read_change(&path)?;
+    crate::domain::input::read_change(&path)?;
     g.say(format!("wrote {}", path.display()));
     Ok(())
 }
@@ -639,7 +645,7 @@ fn slug(s: &str) -> String {
 }
 
 fn repo_root(path: &Path) -> Result<PathBuf> {
-    Ok(crate::git::Repo::open(path)?.workdir())
+    Ok(crate::sources::git::Repo::open(path)?.workdir())
 }
 
 /// The release metadata skeleton: every readiness field present and pending.

@@ -8,13 +8,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::assemble::{Sources, Target};
-use crate::cli::{KbAudience, KbFormat};
-use crate::commands::Global;
-use crate::config::Format;
+use crate::app::cli::{KbAudience, KbFormat};
+use crate::app::Global;
+use crate::domain::config::Format;
+use crate::domain::model::KnownIssue;
+use crate::engine::staging::Staging;
+use crate::engine::{Sources, Target};
 use crate::error::{Error, Result};
-use crate::model::KnownIssue;
-use crate::output::Staging;
 use crate::render::kb::{self as site, KbRenderer, Paths, ReleaseOut, SearchDoc, Site};
 
 /// What a finished site holds, for the summary line.

@@ -4,118 +4,118 @@
 
 use std::path::PathBuf;
 
-use crate::assemble::{Sources, Target};
-use crate::commands::{build, check_text, Global};
-use crate::config::Format;
+use crate::app::{build, check_text, Global};
+use crate::domain::config::Format;
+use crate::engine::{Sources, Target};
 use crate::error::{Error, Result};
 
 /// The history of the sample project.
-pub const HISTORY: &str = include_str!("../fixtures/octoacme/history.yaml");
+pub const HISTORY: &str = include_str!("../../fixtures/octoacme/history.yaml");
 
 /// The sample's `.relnotes/` files, by path below `.relnotes/`.
 pub const FILES: &[(&str, &str)] = &[
     (
         "changes/1.0.0/invoices.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.0.0/invoices.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.0.0/invoices.md"),
     ),
     (
         "changes/1.1.0/bulk-export.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/bulk-export.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.1.0/bulk-export.md"),
     ),
     (
         "changes/1.1.0/faster-billing.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/faster-billing.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.1.0/faster-billing.md"),
     ),
     (
         "changes/1.1.0/safari-sessions.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.1.0/safari-sessions.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.1.0/safari-sessions.md"),
     ),
     (
         "changes/1.1.1/export-timeouts.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.1.1/export-timeouts.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.1.1/export-timeouts.md"),
     ),
     (
         "changes/1.2.0/credit-note-rounding.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/credit-note-rounding.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.2.0/credit-note-rounding.md"),
     ),
     (
         "changes/1.2.0/dark-mode.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/dark-mode.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.2.0/dark-mode.md"),
     ),
     (
         "changes/1.2.0/webhooks.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/1.2.0/webhooks.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/1.2.0/webhooks.md"),
     ),
     (
         "changes/2.0.0/billing-totals.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/billing-totals.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/2.0.0/billing-totals.md"),
     ),
     (
         "changes/2.0.0/export-formats.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/export-formats.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/2.0.0/export-formats.md"),
     ),
     (
         "changes/2.0.0/remove-v1-api.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/remove-v1-api.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/2.0.0/remove-v1-api.md"),
     ),
     (
         "changes/2.0.0/tls-upgrade.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/2.0.0/tls-upgrade.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/2.0.0/tls-upgrade.md"),
     ),
     (
         "changes/unreleased/invoice-search.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/unreleased/invoice-search.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/unreleased/invoice-search.md"),
     ),
     (
         "changes/unreleased/xlsx-columns.md",
-        include_str!("../fixtures/octoacme/relnotes/changes/unreleased/xlsx-columns.md"),
+        include_str!("../../fixtures/octoacme/relnotes/changes/unreleased/xlsx-columns.md"),
     ),
     (
         "config.yaml",
-        include_str!("../fixtures/octoacme/relnotes/config.yaml"),
+        include_str!("../../fixtures/octoacme/relnotes/config.yaml"),
     ),
     (
         "known-issues/KI-10.md",
-        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-10.md"),
+        include_str!("../../fixtures/octoacme/relnotes/known-issues/KI-10.md"),
     ),
     (
         "known-issues/KI-7.md",
-        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-7.md"),
+        include_str!("../../fixtures/octoacme/relnotes/known-issues/KI-7.md"),
     ),
     (
         "known-issues/KI-8.md",
-        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-8.md"),
+        include_str!("../../fixtures/octoacme/relnotes/known-issues/KI-8.md"),
     ),
     (
         "known-issues/KI-9.md",
-        include_str!("../fixtures/octoacme/relnotes/known-issues/KI-9.md"),
+        include_str!("../../fixtures/octoacme/relnotes/known-issues/KI-9.md"),
     ),
     (
         "releases/1.0.0.yaml",
-        include_str!("../fixtures/octoacme/relnotes/releases/1.0.0.yaml"),
+        include_str!("../../fixtures/octoacme/relnotes/releases/1.0.0.yaml"),
     ),
     (
         "releases/1.1.0.yaml",
-        include_str!("../fixtures/octoacme/relnotes/releases/1.1.0.yaml"),
+        include_str!("../../fixtures/octoacme/relnotes/releases/1.1.0.yaml"),
     ),
     (
         "releases/1.2.0.yaml",
-        include_str!("../fixtures/octoacme/relnotes/releases/1.2.0.yaml"),
+        include_str!("../../fixtures/octoacme/relnotes/releases/1.2.0.yaml"),
     ),
     (
         "releases/2.0.0.yaml",
-        include_str!("../fixtures/octoacme/relnotes/releases/2.0.0.yaml"),
+        include_str!("../../fixtures/octoacme/relnotes/releases/2.0.0.yaml"),
     ),
 ];
 
 /// Writes the sample project (history and `.relnotes/`) into `dir`.
 pub fn write_sample(dir: &std::path::Path) -> Result<()> {
-    let spec: crate::git::HistorySpec = crate::yaml::parse(
+    let spec: crate::sources::git::HistorySpec = crate::sources::yaml::parse(
         std::path::Path::new("fixtures/octoacme/history.yaml"),
         HISTORY,
         1,
     )?;
-    crate::git::write_history(dir, &spec)?;
+    crate::sources::git::write_history(dir, &spec)?;
     for (rel, text) in FILES {
         let path = dir.join(".relnotes").join(rel);
         if let Some(p) = path.parent() {
@@ -163,7 +163,7 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
         false,
     )?;
     let kb = out.join("kb");
-    let site = crate::kb::write(
+    let site = crate::app::kb::write(
         &sources,
         &kb,
         Format::Html,

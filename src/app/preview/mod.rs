@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::assemble::Target;
-use crate::commands::Global;
+use crate::app::Global;
+use crate::engine::Target;
 use crate::error::{Error, Result};
 use crate::render::preview::Shell;
 
@@ -29,7 +29,7 @@ use server::App;
 pub fn run(g: &Global, target: Target, port: u16, host: &str, open: bool) -> Result<()> {
     // Not a repository, or no such tag: nothing to preview, and nothing a
     // file edit could fix.
-    let workdir = crate::git::Repo::open(&g.repo)?.workdir();
+    let workdir = crate::sources::git::Repo::open(&g.repo)?.workdir();
     let shell = Shell::new()?;
 
     let addr = resolve(host, port)?;

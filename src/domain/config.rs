@@ -169,7 +169,7 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(Error::io("reading", path, e)),
         };
-        let config: Config = crate::yaml::parse(&path, &text, 1)?;
+        let config: Config = crate::sources::yaml::parse(&path, &text, 1)?;
         config.validate(&path)?;
         Ok(config)
     }

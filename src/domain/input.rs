@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::yaml;
+use crate::sources::yaml;
 
 // ---------------------------------------------------------------- change files
 

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::inputs::{Answer, Check, ReleaseMeta, SignoffStatus, TestStatus, Window};
-use crate::model::{Audience, Change, CommitInfo, KnownIssue, Origin};
+use crate::domain::config::Config;
+use crate::domain::input::{Answer, Check, ReleaseMeta, SignoffStatus, TestStatus, Window};
+use crate::domain::model::{Audience, Change, CommitInfo, KnownIssue, Origin};
 
 /// When the gate is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -152,7 +152,7 @@ pub struct Facts<'a> {
     pub last_known_good: Option<&'a str>,
     /// Every release version in the repository (without prefix).
     pub release_versions: &'a [String],
-    pub hypercare: Option<&'a crate::model::Hypercare>,
+    pub hypercare: Option<&'a crate::domain::model::Hypercare>,
 }
 
 /// Maps a sign-off or owner role id to the report's role name.
@@ -356,7 +356,10 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
 
     let plan = m.rollback.plan.as_deref().filter(|p| !p.trim().is_empty());
     let (st, reason) = match plan {
-        Some(p) => (Status::Met, crate::markdown::first_line(p).to_string()),
+        Some(p) => (
+            Status::Met,
+            crate::render::markdown::first_line(p).to_string(),
+        ),
         None => (Status::NotMet, "no rollback or mitigation plan".into()),
     };
     let hint = e.hint(
@@ -540,7 +543,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     let staging_tests: Vec<_> = m
         .smoke_tests
         .iter()
-        .filter(|t| t.env == crate::inputs::Environment::Staging)
+        .filter(|t| t.env == crate::domain::input::Environment::Staging)
         .collect();
     let failed: Vec<&str> = staging_tests
         .iter()
@@ -1093,7 +1096,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     let prod: Vec<_> = m
         .smoke_tests
         .iter()
-        .filter(|t| t.env == crate::inputs::Environment::Production)
+        .filter(|t| t.env == crate::domain::input::Environment::Production)
         .collect();
     let not_passed: Vec<&str> = prod
         .iter()

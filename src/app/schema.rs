@@ -3,8 +3,8 @@
 //! example with yaml-language-server). Change files and known issues are
 //! described by their front matter.
 
-use crate::config::Config;
-use crate::inputs::{ChangeFront, KnownIssueFront, ReleaseMeta};
+use crate::domain::config::Config;
+use crate::domain::input::{ChangeFront, KnownIssueFront, ReleaseMeta};
 
 /// The input files that have a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
