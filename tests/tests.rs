@@ -10,5 +10,6 @@ mod cli;
 mod fixtures;
 mod git_walk;
 mod kb;
+mod layers;
 mod preview;
 mod scaffold;

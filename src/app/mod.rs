@@ -573,7 +573,7 @@ fn new_change(
     }
     let dir = root.join(".relnotes/changes/unreleased");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
-    let base = id.unwrap_or_else(|| slug(&message));
+    let base = id.unwrap_or_else(|| crate::domain::text::id_from_text(&message));
     let mut name = base.clone();
     let mut n = 2;
     while dir.join(format!("{name}.md")).exists() {
@@ -603,7 +603,7 @@ fn new_change(
     let path = dir.join(format!("{name}.md"));
     std::fs::write(&path, front).map_err(|e| Error::io("writing", &path, e))?;
     // Read it back: what we write must be valid input.
-    crate::domain::input::read_change(&path)?;
+    crate::sources::files::read_change(&path)?;
     g.say(format!("wrote {}", path.display()));
     Ok(())
 }
@@ -628,20 +628,6 @@ fn ask(question: &str, default: &str) -> Result<String> {
     } else {
         t.to_string()
     })
-}
-
-fn slug(s: &str) -> String {
-    let words: Vec<String> = s
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(|w| w.to_lowercase())
-        .collect();
-    if words.is_empty() {
-        "change".into()
-    } else {
-        words.join("-")
-    }
 }
 
 fn repo_root(path: &Path) -> Result<PathBuf> {

@@ -160,21 +160,9 @@ pub const CHANGE_KINDS: &[&str] = &[
 ];
 
 impl Config {
-    /// Loads `config.yaml` from the `.relnotes/` directory, or the defaults
-    /// when the file does not exist.
-    pub fn load(dir: &Path) -> Result<Config> {
-        let path = dir.join("config.yaml");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(Error::io("reading", path, e)),
-        };
-        let config: Config = crate::sources::yaml::parse(&path, &text, 1)?;
-        config.validate(&path)?;
-        Ok(config)
-    }
-
-    fn validate(&self, path: &Path) -> Result<()> {
+    /// Checks what the types cannot: change kinds, regular expressions,
+    /// the tag pattern's `version` group. `path` is for the messages.
+    pub fn validate(&self, path: &Path) -> Result<()> {
         for (ty, kind) in &self.commits.kinds {
             if !CHANGE_KINDS.contains(&kind.as_str()) {
                 return Err(Error::invalid(

@@ -9,3 +9,4 @@ pub mod conventional;
 pub mod input;
 pub mod model;
 pub mod readiness;
+pub mod text;

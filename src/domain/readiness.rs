@@ -356,10 +356,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
 
     let plan = m.rollback.plan.as_deref().filter(|p| !p.trim().is_empty());
     let (st, reason) = match plan {
-        Some(p) => (
-            Status::Met,
-            crate::render::markdown::first_line(p).to_string(),
-        ),
+        Some(p) => (Status::Met, crate::domain::text::first_line(p).to_string()),
         None => (Status::NotMet, "no rollback or mitigation plan".into()),
     };
     let hint = e.hint(

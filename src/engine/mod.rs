@@ -106,15 +106,15 @@ impl Sources {
             workdir.clone()
         };
         let dir = root.join(".relnotes");
-        let config = Config::load(&dir)?;
+        let config = crate::sources::files::load_config(&dir)?;
         let tags = release_tags(&repo, &config)?;
         let only = target.and_then(|t| versions_needed(t, &tags, &config));
-        let inputs = Inputs::load(&dir, only.as_ref())?;
+        let inputs = crate::sources::files::load_inputs(&dir, only.as_ref())?;
         let skip = config
             .commits
             .skip
             .iter()
-            .map(|p| regex::Regex::new(p).expect("validated in Config::load"))
+            .map(|p| regex::Regex::new(p).expect("validated in Config::validate"))
             .collect();
         Ok(Sources {
             workdir,
@@ -759,7 +759,7 @@ impl Sources {
                 (Some(p), Some(d)) => p.as_str() > d,
                 (Some(_), None) => true,
             };
-            let title = crate::render::markdown::first_line(&f.body)
+            let title = crate::domain::text::first_line(&f.body)
                 .trim_start_matches('#')
                 .trim()
                 .to_string();
@@ -1124,7 +1124,7 @@ fn release_tags(repo: &Repo, config: &Config) -> Result<Vec<ReleaseTag>> {
         .tags
         .pattern
         .as_deref()
-        .map(|p| regex::Regex::new(p).expect("validated in Config::load"));
+        .map(|p| regex::Regex::new(p).expect("validated in Config::validate"));
     let mut out: BTreeMap<semver::Version, ReleaseTag> = BTreeMap::new();
     for t in repo.tags()? {
         let version = match &pattern {

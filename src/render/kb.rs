@@ -135,27 +135,7 @@ impl KbRenderer {
 
 // ------------------------------------------------------------------ paths
 
-/// A file name made only of letters, digits, `.`, `_` and `-`, never
-/// starting with a dot: ids from input files cannot leave their folder or
-/// need escaping in a URL. The same id always gives the same name.
-pub fn slug(id: &str) -> String {
-    let s: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let s = s.trim_start_matches('.');
-    if s.is_empty() {
-        "-".into()
-    } else {
-        s.to_string()
-    }
-}
+pub use crate::domain::text::slug;
 
 /// Gives each id a distinct slug, in the order given: the first of two ids
 /// with the same slug keeps it, the next gets `-2`, and so on.
@@ -1096,15 +1076,6 @@ fn write_sorted(v: &serde_json::Value, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_stay_in_their_folder() {
-        assert_eq!(slug("KI-7"), "KI-7");
-        assert_eq!(slug("../../etc/passwd"), "-..-etc-passwd");
-        assert_eq!(slug(".hidden"), "hidden");
-        assert_eq!(slug("a b/c?d#e"), "a-b-c-d-e");
-        assert_eq!(slug(""), "-");
-    }
 
     #[test]
     fn colliding_slugs_get_a_suffix() {

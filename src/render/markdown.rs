@@ -92,15 +92,6 @@ pub fn safe_url(url: &str) -> Option<String> {
     (allowed && !cleaned.is_empty()).then_some(cleaned)
 }
 
-/// The first line of a Markdown text, as plain text: used as a title.
-pub fn first_line(markdown: &str) -> &str {
-    markdown
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,5 +3,6 @@
 //! YAML with positions for errors, and the input files of `.relnotes/` are
 //! read into the domain's input types.
 
+pub mod files;
 pub mod git;
 pub mod yaml;
