@@ -56,6 +56,11 @@ pub enum Error {
         help: String,
     },
 
+    /// A value that could not be written as JSON: a bug in relnotes, since
+    /// the model is plain data.
+    #[error("could not write {what} as JSON: {message}\n  help: this is a bug in relnotes; please report it with the command you ran")]
+    Json { what: &'static str, message: String },
+
     #[error("{action} {path}: {source}", path = path.display())]
     Io {
         action: &'static str,
@@ -77,6 +82,13 @@ impl Error {
             action,
             path: path.into(),
             source,
+        }
+    }
+
+    pub fn json(what: &'static str, e: impl std::fmt::Display) -> Self {
+        Error::Json {
+            what,
+            message: e.to_string(),
         }
     }
 

@@ -1,9 +1,16 @@
 //! The command line: the only module that uses clap. It describes commands
-//! and flags and turns them into plain values for [`crate::run`].
+//! and flags and turns them into the commands' requests, once.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use super::build::BuildRequest;
+use super::check::CheckRequest;
+use crate::domain::config::Format;
+use crate::domain::input::{Audience, ChangeKind};
+use crate::domain::readiness::Stage;
+use crate::engine::Target;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,83 +62,18 @@ pub struct Select {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write the release notes and documents of a release (or all releases).
-    Build {
-        #[command(flatten)]
-        select: Select,
-        /// Build every release in the history, and the unreleased changes.
-        #[arg(long, conflicts_with_all = ["tag", "unreleased"])]
-        all: bool,
-        /// Output directory (default: `output.dir` of the configuration, or
-        /// `dist`).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Formats to write, comma separated.
-        #[arg(long, value_delimiter = ',', value_enum, value_name = "FORMATS")]
-        format: Vec<FormatArg>,
-        /// Rebuild every release named, even those whose outputs are up to
-        /// date (by default a tagged release is rebuilt only when its tag,
-        /// inputs, configuration, templates or relnotes changed).
-        #[arg(long)]
-        force: bool,
-    },
+    Build(BuildArgs),
     /// Evaluate the release readiness gate: exit 0 when ready, 1 when not.
-    Check {
-        #[command(flatten)]
-        select: Select,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-        format: ReportFormat,
-        /// Treat warnings (such as commits without change files) as blocking.
-        #[arg(long)]
-        strict: bool,
-        /// Which moment of the release to check.
-        #[arg(long, value_enum, default_value_t = StageArg::PreRelease)]
-        stage: StageArg,
-    },
+    Check(CheckArgs),
     /// Print the release model as JSON (the same as `X/release.json`).
-    Context {
-        #[command(flatten)]
-        select: Select,
-        /// Every release in the history.
-        #[arg(long, conflicts_with_all = ["tag", "unreleased"])]
-        all: bool,
-    },
+    Context(ContextArgs),
     /// Print the next version number, from the changes since the last release.
-    Next {
-        /// Say which changes decided it.
-        #[arg(long)]
-        explain: bool,
-    },
+    Next(NextArgs),
     /// Write a new change file in `.relnotes/changes/unreleased/`.
-    New {
-        /// Change kind.
-        #[arg(long = "type", value_name = "TYPE", value_parser = ["added", "changed", "deprecated", "removed", "fixed", "security"])]
-        kind: Option<String>,
-        /// The change breaks existing use (needs an upgrade step).
-        #[arg(long)]
-        breaking: bool,
-        /// Audiences (customer, support, internal); repeat or comma separate.
-        #[arg(long, value_delimiter = ',', value_parser = ["customer", "support", "internal"])]
-        audience: Vec<String>,
-        /// Customer segments; repeat or comma separate.
-        #[arg(long, value_delimiter = ',')]
-        segment: Vec<String>,
-        /// Pull request numbers.
-        #[arg(long, value_delimiter = ',')]
-        pr: Vec<u64>,
-        /// The customer-facing text.
-        #[arg(short, long, value_name = "TEXT")]
-        message: Option<String>,
-        /// The change id (file name); default: made from the text.
-        #[arg(long)]
-        id: Option<String>,
-    },
+    New(NewArgs),
     /// Start release VERSION: move the unreleased change files into it and
     /// write its metadata file with every readiness field pending.
-    Release {
-        /// The version, for example 1.4.0.
-        version: String,
-    },
+    Release(ReleaseArgs),
     /// Work with the built-in templates.
     Templates {
         #[command(subcommand)]
@@ -139,52 +81,152 @@ pub enum Command {
     },
     /// Build the built-in sample project (OctoAcme) end to end and print
     /// where the outputs are.
-    Demo {
-        /// Where to create the sample (default: a new temporary directory).
-        #[arg(long, value_name = "DIR")]
-        dir: Option<PathBuf>,
-    },
+    Demo(DemoArgs),
     /// Build the support knowledge base: a static site over every release
     /// and known issue.
-    Kb {
-        /// Output directory (default: `<output dir>/kb`).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Site format: HTML with search, or Markdown for a wiki.
-        #[arg(long, value_enum, default_value_t = KbFormat::Html)]
-        format: KbFormat,
-        /// Who the site is for: support (everything but internal notes) or
-        /// customers (customer-visible text only).
-        #[arg(long, value_enum, default_value_t = KbAudience::Support)]
-        audience: KbAudience,
-    },
+    Kb(KbArgs),
     /// Preview every page of a release in the browser, rebuilt as files change.
-    Preview {
-        #[command(flatten)]
-        select: Select,
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 4173)]
-        port: u16,
-        /// Address to listen on. Anything but loopback exposes unreleased
-        /// notes to the network.
-        #[arg(long, default_value = "127.0.0.1")]
-        host: String,
-        /// Open the index page in the default browser.
-        #[arg(long)]
-        open: bool,
-    },
+    Preview(PreviewArgs),
     /// Create `.relnotes/` with a commented configuration.
     Init,
     /// Print the JSON Schema of an input file, for editor completion.
-    Schema {
-        /// Which file.
-        #[arg(value_enum)]
-        kind: SchemaKind,
-    },
+    Schema(SchemaArgs),
     /// Print shell completions.
-    Completions { shell: clap_complete::Shell },
+    Completions(CompletionsArgs),
     /// Print the manual page (roff).
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// Build every release in the history, and the unreleased changes.
+    #[arg(long, conflicts_with_all = ["tag", "unreleased"])]
+    pub all: bool,
+    /// Output directory (default: `output.dir` of the configuration, or
+    /// `dist`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Formats to write, comma separated.
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "FORMATS")]
+    pub format: Vec<FormatArg>,
+    /// Rebuild every release named, even those whose outputs are up to
+    /// date (by default a tagged release is rebuilt only when its tag,
+    /// inputs, configuration, templates or relnotes changed).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Treat warnings (such as commits without change files) as blocking.
+    #[arg(long)]
+    pub strict: bool,
+    /// Which moment of the release to check.
+    #[arg(long, value_enum, default_value_t = StageArg::PreRelease)]
+    pub stage: StageArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ContextArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// Every release in the history.
+    #[arg(long, conflicts_with_all = ["tag", "unreleased"])]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// Say which changes decided it.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Change kind.
+    #[arg(long = "type", value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(ChangeKind::names()))]
+    pub kind: Option<String>,
+    /// The change breaks existing use (needs an upgrade step).
+    #[arg(long)]
+    pub breaking: bool,
+    /// Audiences (customer, support, internal); repeat or comma separate.
+    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(Audience::names()))]
+    pub audience: Vec<String>,
+    /// Customer segments; repeat or comma separate.
+    #[arg(long, value_delimiter = ',')]
+    pub segment: Vec<String>,
+    /// Pull request numbers.
+    #[arg(long, value_delimiter = ',')]
+    pub pr: Vec<u64>,
+    /// The customer-facing text.
+    #[arg(short, long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// The change id (file name); default: made from the text.
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// The version, for example 1.4.0.
+    pub version: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to create the sample (default: a new temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KbArgs {
+    /// Output directory (default: `<output dir>/kb`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Site format: HTML with search, or Markdown for a wiki.
+    #[arg(long, value_enum, default_value_t = KbFormat::Html)]
+    pub format: KbFormat,
+    /// Who the site is for: support (everything but internal notes) or
+    /// customers (customer-visible text only).
+    #[arg(long, value_enum, default_value_t = KbAudience::Support)]
+    pub audience: KbAudience,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 4173)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback exposes unreleased
+    /// notes to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the index page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file.
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]
@@ -247,5 +289,57 @@ pub enum StageArg {
 impl Cli {
     pub fn command() -> clap::Command {
         <Cli as clap::CommandFactory>::command()
+    }
+}
+
+// ------------------------------------------------------------- requests
+// The command line becomes the commands' requests here, once.
+
+impl Select {
+    /// The releases these flags name (`all`: every release).
+    pub fn target(&self, all: bool) -> Target {
+        if all {
+            Target::All
+        } else if self.unreleased {
+            Target::Unreleased(self.version.clone())
+        } else if let Some(t) = &self.tag {
+            Target::Tag(t.clone())
+        } else {
+            Target::Latest
+        }
+    }
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Md => Format::Md,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+impl From<BuildArgs> for BuildRequest {
+    fn from(a: BuildArgs) -> BuildRequest {
+        BuildRequest {
+            target: a.select.target(a.all),
+            out: a.out,
+            formats: a.format.into_iter().map(Format::from).collect(),
+            force: a.force,
+        }
+    }
+}
+
+impl From<CheckArgs> for CheckRequest {
+    fn from(a: CheckArgs) -> CheckRequest {
+        CheckRequest {
+            target: a.select.target(false),
+            json: a.format == ReportFormat::Json,
+            stage: match a.stage {
+                StageArg::PreRelease => Stage::PreRelease,
+                StageArg::PostDeploy => Stage::PostDeploy,
+            },
+            strict: a.strict,
+        }
     }
 }

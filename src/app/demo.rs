@@ -4,10 +4,13 @@
 
 use std::path::PathBuf;
 
-use crate::app::{build, check_text, Global};
+use crate::app::build::build;
+use crate::app::Global;
 use crate::domain::config::Format;
 use crate::engine::{Sources, Target};
 use crate::error::{Error, Result};
+use crate::render::report::check_text;
+use crate::Outcome;
 
 /// The history of the sample project.
 pub const HISTORY: &str = include_str!("../../fixtures/octoacme/history.yaml");
@@ -126,7 +129,7 @@ pub fn write_sample(dir: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
+pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
     let dir = match dir {
         Some(d) => {
             if d.exists()
@@ -212,5 +215,5 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<()> {
         "and: relnotes --repo {} preview --unreleased   (the next release's pages in your browser, live)",
         dir.display()
     ));
-    Ok(())
+    Ok(Outcome::Success)
 }

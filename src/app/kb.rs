@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::app::cli::{KbAudience, KbFormat};
+use crate::app::cli::{KbArgs, KbAudience, KbFormat};
 use crate::app::Global;
 use crate::domain::config::Format;
 use crate::domain::model::KnownIssue;
@@ -16,6 +16,7 @@ use crate::engine::staging::Staging;
 use crate::engine::{Sources, Target};
 use crate::error::{Error, Result};
 use crate::render::kb::{self as site, KbRenderer, Paths, ReleaseOut, SearchDoc, Site};
+use crate::Outcome;
 
 /// What a finished site holds, for the summary line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +26,12 @@ pub struct Written {
     pub issues: usize,
 }
 
-pub fn run(g: &Global, out: Option<PathBuf>, format: KbFormat, audience: KbAudience) -> Result<()> {
+pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
+    let KbArgs {
+        out,
+        format,
+        audience,
+    } = args;
     let sources = Sources::load(&g.repo, Some(&Target::All))?;
     let out = match out {
         Some(o) => o,
@@ -47,7 +53,7 @@ pub fn run(g: &Global, out: Option<PathBuf>, format: KbFormat, audience: KbAudie
         written.issues,
         out.display()
     ));
-    Ok(())
+    Ok(Outcome::Success)
 }
 
 /// Builds the site into a staging directory and swaps it in as `out`: the

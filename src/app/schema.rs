@@ -1,10 +1,45 @@
 //! `relnotes schema`: JSON Schema of each input file, generated from the
 //! same types that read them, for editor completion and validation (for
 //! example with yaml-language-server). Change files and known issues are
-//! described by their front matter.
+//! described by their front matter. Also the other documents generated
+//! from the command line's own description: completions and the manual.
 
+use super::cli::{Cli, SchemaKind};
+use super::print_stdout;
 use crate::domain::config::Config;
 use crate::domain::input::{ChangeFront, KnownIssueFront, ReleaseMeta};
+use crate::error::{Error, Result};
+use crate::Outcome;
+
+/// `relnotes schema KIND`.
+pub fn run(kind: SchemaKind) -> Result<Outcome> {
+    let kind = match kind {
+        SchemaKind::Config => Kind::Config,
+        SchemaKind::Change => Kind::Change,
+        SchemaKind::Release => Kind::Release,
+        SchemaKind::KnownIssue => Kind::KnownIssue,
+    };
+    print_stdout(&schema(kind))?;
+    Ok(Outcome::Success)
+}
+
+/// `relnotes completions SHELL`.
+pub fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "relnotes", &mut buf);
+    print_stdout(&String::from_utf8_lossy(&buf))?;
+    Ok(Outcome::Success)
+}
+
+/// `relnotes man`.
+pub fn man() -> Result<Outcome> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(|e| Error::io("writing", "stdout", e))?;
+    print_stdout(&String::from_utf8_lossy(&buf))?;
+    Ok(Outcome::Success)
+}
 
 /// The input files that have a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,13 +1,14 @@
 //! Project configuration (`.relnotes/config.yaml`). Every field has a default,
 //! so a repository with tags and Conventional Commits and no `.relnotes/` at
-//! all gets useful notes. This module only describes and validates settings;
-//! it reads no other input.
+//! all gets useful notes. This module describes and validates settings;
+//! the sources layer reads the file.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::input::ChangeKind;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
@@ -77,7 +78,7 @@ impl Default for Signoffs {
 #[serde(deny_unknown_fields, default)]
 pub struct Commits {
     /// Commit type -> change kind, for the commit types customers see.
-    pub kinds: BTreeMap<String, String>,
+    pub kinds: BTreeMap<String, ChangeKind>,
     /// Commit types that only stakeholders see.
     pub internal: Vec<String>,
     /// Regular expressions on the subject; matching commits are left out.
@@ -87,13 +88,13 @@ pub struct Commits {
 impl Default for Commits {
     fn default() -> Self {
         let kinds = [
-            ("feat", "added"),
-            ("fix", "fixed"),
-            ("perf", "changed"),
-            ("security", "security"),
+            ("feat", ChangeKind::Added),
+            ("fix", ChangeKind::Fixed),
+            ("perf", ChangeKind::Changed),
+            ("security", ChangeKind::Security),
         ]
         .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .map(|(a, b)| (a.to_string(), b))
         .collect();
         Commits {
             kinds,
@@ -149,35 +150,10 @@ impl Format {
     }
 }
 
-/// The change kinds of Keep a Changelog, plus the fall-backs for commits.
-pub const CHANGE_KINDS: &[&str] = &[
-    "added",
-    "changed",
-    "deprecated",
-    "removed",
-    "fixed",
-    "security",
-];
-
 impl Config {
-    /// Checks what the types cannot: change kinds, regular expressions,
+    /// Checks what the types cannot: regular expressions and
     /// the tag pattern's `version` group. `path` is for the messages.
     pub fn validate(&self, path: &Path) -> Result<()> {
-        for (ty, kind) in &self.commits.kinds {
-            if !CHANGE_KINDS.contains(&kind.as_str()) {
-                return Err(Error::invalid(
-                    path,
-                    format!("commits.kinds.{ty}: unknown change kind `{kind}`"),
-                    format!(
-                        "use one of {}{}",
-                        CHANGE_KINDS.join(", "),
-                        crate::error::nearest(kind, CHANGE_KINDS.iter().copied())
-                            .map(|n| format!(" (did you mean `{n}`?)"))
-                            .unwrap_or_default()
-                    ),
-                ));
-            }
-        }
         for pattern in self.commits.skip.iter().chain(self.tags.pattern.iter()) {
             if let Err(e) = regex::Regex::new(pattern) {
                 return Err(Error::invalid(

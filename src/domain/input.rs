@@ -33,6 +33,19 @@ pub enum Audience {
 
 impl Audience {
     pub const ALL: [Audience; 3] = [Audience::Customer, Audience::Support, Audience::Internal];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Customer => "customer",
+            Audience::Support => "support",
+            Audience::Internal => "internal",
+        }
+    }
+
+    /// The names of every audience, in order, for messages and flags.
+    pub fn names() -> Vec<&'static str> {
+        Audience::ALL.iter().map(|a| a.as_str()).collect()
+    }
 }
 
 #[derive(
@@ -49,7 +62,7 @@ impl Audience {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum ChangeType {
+pub enum ChangeKind {
     Added,
     Changed,
     Deprecated,
@@ -58,28 +71,35 @@ pub enum ChangeType {
     Security,
 }
 
-impl ChangeType {
+impl ChangeKind {
+    /// Every kind, in the order notes list them: the one list of kinds.
+    pub const ALL: [ChangeKind; 6] = [
+        ChangeKind::Added,
+        ChangeKind::Changed,
+        ChangeKind::Deprecated,
+        ChangeKind::Removed,
+        ChangeKind::Fixed,
+        ChangeKind::Security,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
-            ChangeType::Added => "added",
-            ChangeType::Changed => "changed",
-            ChangeType::Deprecated => "deprecated",
-            ChangeType::Removed => "removed",
-            ChangeType::Fixed => "fixed",
-            ChangeType::Security => "security",
+            ChangeKind::Added => "added",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Deprecated => "deprecated",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Fixed => "fixed",
+            ChangeKind::Security => "security",
         }
     }
 
-    pub fn parse(s: &str) -> Option<ChangeType> {
-        Some(match s {
-            "added" => ChangeType::Added,
-            "changed" => ChangeType::Changed,
-            "deprecated" => ChangeType::Deprecated,
-            "removed" => ChangeType::Removed,
-            "fixed" => ChangeType::Fixed,
-            "security" => ChangeType::Security,
-            _ => return None,
-        })
+    pub fn parse(s: &str) -> Option<ChangeKind> {
+        ChangeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The names of every kind, in order, for messages.
+    pub fn names() -> Vec<&'static str> {
+        ChangeKind::ALL.iter().map(|k| k.as_str()).collect()
     }
 }
 
@@ -98,7 +118,7 @@ pub struct DeployItem {
 #[serde(deny_unknown_fields)]
 pub struct ChangeFront {
     #[serde(rename = "type")]
-    pub kind: ChangeType,
+    pub kind: ChangeKind,
     #[serde(default)]
     pub breaking: bool,
     #[serde(default)]
@@ -177,6 +197,15 @@ pub enum Severity {
 pub enum IssueStatus {
     Open,
     Fixed,
+}
+
+impl IssueStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueStatus::Open => "open",
+            IssueStatus::Fixed => "fixed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]

@@ -4,9 +4,11 @@
 //! opens a repository or renders a page, so all of it is testable with
 //! values alone; it imports no other layer of relnotes but the error type.
 
+pub mod assemble;
 pub mod config;
 pub mod conventional;
 pub mod input;
 pub mod model;
 pub mod readiness;
 pub mod text;
+pub mod version;

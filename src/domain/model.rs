@@ -7,8 +7,14 @@
 
 use serde::Serialize;
 
-pub use crate::domain::input::{Audience, DeployItem, ReleaseMeta, Severity};
+pub use crate::domain::input::{
+    Audience, ChangeKind, DeployItem, IssueStatus, ReleaseMeta, ReleaseType, Severity,
+};
 use crate::domain::readiness::Readiness;
+
+/// Hours of close coordination after a release when the metadata says
+/// nothing (the guide asks for 24 to 48).
+pub const DEFAULT_HYPERCARE_HOURS: u32 = 48;
 
 /// The project, as pages need it.
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +63,11 @@ pub struct Release {
     pub metadata: ReleaseMeta,
     /// The support window after the release.
     pub hypercare: Option<Hypercare>,
+    /// Where support escalates: the metadata's support escalation path,
+    /// else the incident escalation. Derived from `metadata`, which the
+    /// JSON already carries.
+    #[serde(skip)]
+    pub escalation: Option<String>,
     /// The last known-good version to roll back to.
     pub last_known_good: Option<String>,
     /// The readiness evaluation: one for every consumer.
@@ -71,15 +82,46 @@ pub struct PreviousRelease {
     pub tag: String,
 }
 
+/// How far a version is from the one before it.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Bump {
+    /// The first release.
+    Initial,
+    Patch,
+    Minor,
+    Major,
+    /// Same major, minor and patch: a pre-release and its final, or two
+    /// pre-releases.
+    Prerelease,
+}
+
+impl std::fmt::Display for Bump {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Bump {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::Initial => "initial",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+            Bump::Prerelease => "prerelease",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ReleaseKind {
-    /// The bump from the previous version: `major`, `minor`, `patch`, or
-    /// `initial` for the first release.
-    pub bump: String,
-    /// The bump the changes call for.
-    pub required: String,
+    /// The bump from the previous version.
+    pub bump: Bump,
+    /// The bump the changes call for (`patch`, `minor` or `major`).
+    pub required: Bump,
     /// The type written in the release metadata, if any.
-    pub declared: Option<String>,
+    pub declared: Option<ReleaseType>,
     /// The previous release is a pre-release of this version.
     pub promotes_prerelease: bool,
 }
@@ -109,9 +151,7 @@ pub struct Change {
     pub origin: Origin,
     /// Path of the change file, relative to the repository.
     pub path: Option<String>,
-    /// `added`, `changed`, `deprecated`, `removed`, `fixed`, `security`, or
-    /// `other` for commits that are not customer-visible.
-    pub kind: String,
+    pub kind: ChangeKind,
     pub breaking: bool,
     pub audiences: Vec<Audience>,
     /// Segment ids; empty means every customer.
@@ -192,8 +232,7 @@ pub struct KnownIssue {
     pub affects: String,
     pub fixed_in: Option<String>,
     pub severity: Severity,
-    /// `open` or `fixed`.
-    pub status: String,
+    pub status: IssueStatus,
     pub segments: Vec<String>,
     /// `None`: nothing said; `Some("")` never happens (normalized to none).
     pub workaround: Option<String>,

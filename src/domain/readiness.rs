@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::domain::config::Config;
 use crate::domain::input::{Answer, Check, ReleaseMeta, SignoffStatus, TestStatus, Window};
-use crate::domain::model::{Audience, Change, CommitInfo, KnownIssue, Origin};
+use crate::domain::model::{Audience, Bump, Change, CommitInfo, KnownIssue, Origin, Release};
 
 /// When the gate is run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -76,13 +76,47 @@ pub const ROLES: &[&str] = &[
     "Customer communication",
 ];
 
+/// The part of the release guide an item belongs to.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum Section {
+    #[serde(rename = "pre-release requirements")]
+    PreRelease,
+    #[serde(rename = "deployment checklist")]
+    Deployment,
+    #[serde(rename = "coordination")]
+    Coordination,
+    #[serde(rename = "release type")]
+    ReleaseType,
+    #[serde(rename = "content")]
+    Content,
+    #[serde(rename = "coverage")]
+    Coverage,
+    #[serde(rename = "rollback")]
+    Rollback,
+}
+
+impl Section {
+    /// The name in JSON and in template contexts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::PreRelease => "pre-release requirements",
+            Section::Deployment => "deployment checklist",
+            Section::Coordination => "coordination",
+            Section::ReleaseType => "release type",
+            Section::Content => "content",
+            Section::Coverage => "coverage",
+            Section::Rollback => "rollback",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     /// Stable identifier, e.g. `signoff.qa`, `deployment.backup`.
     pub id: String,
-    /// `pre-release requirements`, `deployment checklist`, `coordination`,
-    /// `release type`, `content`, `coverage` or `rollback`.
-    pub section: String,
+    pub section: Section,
+    /// Who acts on the item. Not an enum: sign-off roles and deploy item
+    /// owners come from the configuration and change files.
     pub role: String,
     pub title: String,
     pub status: Status,
@@ -144,8 +178,8 @@ pub struct Facts<'a> {
     pub changes: &'a [Change],
     pub commits: &'a [CommitInfo],
     pub known_issues: &'a [KnownIssue],
-    pub bump: &'a str,
-    pub required: &'a str,
+    pub bump: Bump,
+    pub required: Bump,
     /// The previous release is a pre-release of this version (1.0.0-rc.1
     /// before 1.0.0): the bump rule does not apply.
     pub promotes_prerelease: bool,
@@ -182,16 +216,16 @@ struct Eval<'a> {
     items: Vec<Item>,
 }
 
-const PRE: &str = "pre-release requirements";
-const DEPLOY: &str = "deployment checklist";
-const COORD: &str = "coordination";
+const PRE: Section = Section::PreRelease;
+const DEPLOY: Section = Section::Deployment;
+const COORD: Section = Section::Coordination;
 
 impl Eval<'_> {
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         id: impl Into<String>,
-        section: &str,
+        section: Section,
         role: &str,
         title: impl Into<String>,
         item_stage: Stage,
@@ -216,7 +250,7 @@ impl Eval<'_> {
         };
         self.items.push(Item {
             id: id.into(),
-            section: section.into(),
+            section,
             role: role.into(),
             title: title.into(),
             status,
@@ -239,7 +273,7 @@ impl Eval<'_> {
     fn check(
         &mut self,
         id: &str,
-        section: &str,
+        section: Section,
         role: &str,
         title: &str,
         stage: Stage,
@@ -265,6 +299,36 @@ impl Eval<'_> {
         let hint = self.hint(field, example);
         self.push(id, section, role, title, stage, status, reason, hint);
     }
+}
+
+/// Evaluates readiness for an assembled release, at `stage`.
+pub fn evaluate_release(
+    release: &Release,
+    config: &Config,
+    versions: &[String],
+    stage: Stage,
+    strict: bool,
+) -> Readiness {
+    let meta_file = release
+        .metadata_file
+        .clone()
+        .unwrap_or_else(|| format!(".relnotes/releases/{}.yaml", release.version));
+    let facts = Facts {
+        config,
+        version: &release.version,
+        meta: &release.metadata,
+        meta_file,
+        changes: &release.changes,
+        commits: &release.commits,
+        known_issues: &release.known_issues,
+        bump: release.kind.bump,
+        required: release.kind.required,
+        promotes_prerelease: release.kind.promotes_prerelease,
+        last_known_good: release.last_known_good.as_deref(),
+        release_versions: versions,
+        hypercare: release.hypercare.as_ref(),
+    };
+    evaluate(&facts, stage, strict)
 }
 
 /// Evaluates every readiness item for one release.
@@ -1226,7 +1290,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     );
 
     // ------------------------------------------------ release type
-    let (st, reason) = if f.bump == "initial" {
+    let (st, reason) = if f.bump == Bump::Initial {
         (
             Status::NotApplicable,
             "first release: no previous version to compare with".to_string(),
@@ -1256,7 +1320,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     ));
     e.push(
         "release.type",
-        "release type",
+        Section::ReleaseType,
         "Release manager",
         "Version bump agrees with the changes",
         pre,
@@ -1269,7 +1333,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
             Status::NotApplicable,
             "no `type` in the release metadata".to_string(),
         ),
-        Some(k) if k.as_str() == f.bump || (f.bump == "initial") => {
+        Some(k) if k.as_str() == f.bump.as_str() || (f.bump == Bump::Initial) => {
             (Status::Met, format!("declared {}", k.as_str()))
         }
         Some(k) => (
@@ -1284,7 +1348,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     let hint = e.hint("type", &format!("type: {}", f.bump));
     e.push(
         "release.declared_type",
-        "release type",
+        Section::ReleaseType,
         "Release manager",
         "Declared release type agrees",
         pre,
@@ -1326,7 +1390,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     });
     e.push(
         "content.upgrade_steps",
-        "content",
+        Section::Content,
         "Release manager",
         "Every breaking change has an upgrade step",
         pre,
@@ -1368,7 +1432,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     let hint = Some(segment_hint(f.config, &unknown));
     e.push(
         "content.segments",
-        "content",
+        Section::Content,
         "Customer communication",
         "No change targets an unknown segment",
         pre,
@@ -1400,7 +1464,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     let hint = Some("keep internal details in the `internal` field only; rewrite the body and `upgrade` for customers".to_string());
     e.push(
         "content.internal_text",
-        "content",
+        Section::Content,
         "Customer communication",
         "Internal text stays out of customer fields",
         pre,
@@ -1455,7 +1519,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     let hint = Some("write change files with `relnotes new --pr N` (or list the commit under `commits:` in an existing one)".to_string());
     e.push(
         "coverage.commits",
-        "coverage",
+        Section::Coverage,
         "Release manager",
         "Customer-visible commits covered by change files",
         pre,
@@ -1485,7 +1549,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
     let hint = e.hint("rollback.last_known_good", "last_known_good: 1.0.2");
     e.push(
         "rollback.last_known_good",
-        "rollback",
+        Section::Rollback,
         "DevOps",
         "Last known-good release named and tagged",
         pre,

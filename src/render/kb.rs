@@ -14,7 +14,7 @@ use super::{
     page_context, ItemCtx, Page, PageCtx, PageSpec, ReleaseCache, ReleaseCtx, SupportCtx, Text,
 };
 use crate::domain::config::{Config, Format};
-use crate::domain::model::{KnownIssue, Project, Release};
+use crate::domain::model::{IssueStatus, KnownIssue, Project, Release};
 use crate::error::{Error, Result};
 use crate::render::markdown;
 
@@ -478,7 +478,7 @@ impl<'a> Site<'a> {
             anchor,
             title: k.title.clone(),
             severity: format!("{:?}", k.severity).to_lowercase(),
-            status: k.status.clone(),
+            status: k.status.as_str().to_string(),
             affects: k.affects.clone(),
             fixed_in: k.fixed_in.clone(),
             segments: k
@@ -634,7 +634,7 @@ impl<'a> Site<'a> {
             title: title.clone(),
             name: r.name.clone(),
             date: r.date.clone(),
-            kind: r.kind.bump.clone(),
+            kind: r.kind.bump.as_str().to_string(),
             href: path.clone(),
             known_issues: r.known_issues.len(),
             fixed_issues: r.fixed_issues.len(),
@@ -860,9 +860,15 @@ impl Site<'_> {
     /// Open issues most severe first, then fixed issues most recently fixed
     /// first; ties by id.
     fn split_issues(&self, issues: &[KnownIssue], from: &str) -> (Vec<IssueCtx>, Vec<IssueCtx>) {
-        let mut open: Vec<&KnownIssue> = issues.iter().filter(|k| k.status != "fixed").collect();
+        let mut open: Vec<&KnownIssue> = issues
+            .iter()
+            .filter(|k| k.status != IssueStatus::Fixed)
+            .collect();
         open.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
-        let mut fixed: Vec<&KnownIssue> = issues.iter().filter(|k| k.status == "fixed").collect();
+        let mut fixed: Vec<&KnownIssue> = issues
+            .iter()
+            .filter(|k| k.status == IssueStatus::Fixed)
+            .collect();
         fixed.sort_by(|a, b| {
             let v = |k: &KnownIssue| k.fixed_in.as_deref().map(version_key);
             v(b).cmp(&v(a)).then_with(|| a.id.cmp(&b.id))

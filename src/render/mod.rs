@@ -8,6 +8,8 @@ pub mod json;
 pub mod kb;
 pub mod markdown;
 pub mod preview;
+pub mod release;
+pub mod report;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +18,7 @@ use serde::Serialize;
 
 use crate::domain::config::{Config, Format};
 use crate::domain::model::{Audience, Change, CommitInfo, KnownIssue, Project, Release};
-use crate::domain::readiness::{Readiness, Status};
+use crate::domain::readiness::{Readiness, Section, Status};
 use crate::error::{Error, Result};
 
 /// The built-in templates, embedded in the binary. `relnotes templates
@@ -801,7 +803,7 @@ fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
             crate::domain::model::Origin::File => "file".into(),
             crate::domain::model::Origin::Commit => "commit".into(),
         },
-        kind: c.kind.clone(),
+        kind: c.kind.as_str().to_string(),
         breaking: c.breaking,
         highlight: c.highlight,
         has_details: c.text.trim() != c.title.trim()
@@ -854,7 +856,7 @@ fn issue(config: &Config, k: &KnownIssue, format: Format) -> IssueCtx {
         id: k.id.clone(),
         title: k.title.clone(),
         severity: format!("{:?}", k.severity).to_lowercase(),
-        status: k.status.clone(),
+        status: k.status.as_str().to_string(),
         affects: k.affects.clone(),
         fixed_in: k.fixed_in.clone(),
         segments: k
@@ -1049,7 +1051,7 @@ fn page_frame(
             title,
             date: release.date.clone(),
             unreleased: release.unreleased,
-            kind: release.kind.bump.clone(),
+            kind: release.kind.bump.as_str().to_string(),
             previous_version: release.previous.as_ref().map(|p| p.version.clone()),
             summary: release.summary.as_deref().map(|s| Text::block(s, format)),
             last_known_good: release.last_known_good.clone(),
@@ -1098,7 +1100,7 @@ fn commit_ctx(config: &Config, c: &CommitInfo) -> CommitCtx {
 pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
     let item = |i: &crate::domain::readiness::Item| ReadinessItemCtx {
         id: i.id.clone(),
-        section: i.section.clone(),
+        section: i.section.as_str().to_string(),
         title: i.title.clone(),
         status: i.status.key().to_string(),
         status_label: i.status.label().to_string(),
@@ -1140,7 +1142,7 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
         deployment: r
             .items
             .iter()
-            .filter(|i| i.section == "deployment checklist")
+            .filter(|i| i.section == Section::Deployment)
             .map(item)
             .collect(),
     }

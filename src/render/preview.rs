@@ -414,7 +414,7 @@ pub fn index_context(
         .map(|c| RowCtx {
             id: c.id.clone(),
             title: markdown::to_inline_html(&c.title),
-            kind: c.kind.clone(),
+            kind: c.kind.as_str().to_string(),
             breaking: c.breaking,
             cells: segments
                 .iter()

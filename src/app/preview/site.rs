@@ -7,13 +7,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::app::render_release;
 use crate::domain::config::Format;
 use crate::engine::{Sources, Target};
 use crate::error::{Error, Result};
 use crate::render::preview::{
     compare_context, index_context, panel, release_info, PanelCtx, ReleaseInfo, Shell,
 };
+use crate::render::release::render_release;
 use crate::render::Renderer;
 
 /// One thing the server can answer with.

@@ -64,19 +64,8 @@ pub struct Peeled {
     pub offset_minutes: i32,
 }
 
-/// One commit, decoded.
-#[derive(Debug, Clone)]
-pub struct Commit {
-    pub id: String,
-    pub parent_count: usize,
-    pub author_name: String,
-    pub author_email: String,
-    pub time: i64,
-    pub offset_minutes: i32,
-    pub message: String,
-    /// The message was not valid UTF-8 and was decoded lossily.
-    pub lossy: bool,
-}
+/// One commit, decoded: the domain's raw commit.
+pub use crate::domain::assemble::Commit;
 
 impl Repo {
     /// Opens the repository containing `path`.

@@ -1,0 +1,137 @@
+//! `relnotes release VERSION`: starts a release by moving the unreleased
+//! change files into it and writing its metadata skeleton, every readiness
+//! field pending.
+
+use std::path::PathBuf;
+
+use super::{repo_root, Global};
+use crate::engine::{Sources, Target};
+use crate::error::{Error, Result};
+use crate::Outcome;
+
+/// The release metadata skeleton: every readiness field present and pending.
+pub fn release_skeleton(version: &str, previous: Option<&str>) -> String {
+    format!(
+        r#"# Release metadata for {version}: fill in each field as the release progresses.
+# `relnotes check --tag v{version}` says what is still missing.
+name:
+# date: {{YYYY-MM-DD}}        # default: the tag's date
+# type: minor                # patch | minor | major; default: from the changes
+summary: ""                  # one paragraph for customers
+highlights: []               # change ids shown first
+requirements:
+  acceptance_criteria: pending
+  prs_merged: pending
+  ci: pending                # true, false, or a link to the run
+  security_scan: pending
+rollback:
+  plan: ""
+  last_known_good: {lkg}
+smoke_tests: []              # - {{ name: Log in, status: pending, env: staging }}
+signoffs:
+  qa:      {{ status: pending }}
+  ux:      {{ status: pending }}
+  devops:  {{ status: pending }}
+  product: {{ status: pending }}
+support:
+  trained: pending
+  kb_published: pending
+  logs_access: pending
+  # escalation: '#support-escalations, then the on-call engineer'
+  escalation_updated: pending
+  hypercare_hours: 48
+  notified: pending          # after the deploy
+communication:
+  plan_finalized: pending
+  segments: []
+  channels: []
+  # send_at: 2026-03-02T15:00:00Z
+  feedback: []
+  sent: pending              # after the deploy
+  announcement_sent: pending # after the deploy
+deployment:
+  # window: {{ start: 2026-03-02T13:00:00Z, end: 2026-03-02T14:00:00Z }}  # or: not needed
+  backup: pending            # or: not applicable
+  staging: pending
+  # pipeline: https://ci.example/deploy/456
+  # automation: true         # or name the pipeline above
+  health_checks: pending
+  verifications: []          # - {{ name: Health checks green, status: pending }}
+  dashboards: []             # - {{ name: Latency, url: https://grafana.example/d/x }}
+  alerts_configured: pending
+  channels: []
+  production: pending        # after the deploy
+  dashboards_reviewed: pending # after the deploy
+qa:
+  critical_flows: []         # - {{ name: Checkout, status: pending }}
+  performance: []            # - {{ metric: p95 page ms, baseline: 420, current: 380 }}
+incident:
+  on_call: ""
+"#,
+        lkg = previous.unwrap_or("\"\"")
+    )
+}
+
+pub fn run(g: &Global, version: &str) -> Result<Outcome> {
+    let root = repo_root(&g.repo)?;
+    let v = version.trim_start_matches('v');
+    let parsed = semver::Version::parse(v).map_err(|e| {
+        Error::usage(
+            format!("`{version}` is not a semantic version: {e}"),
+            "give a version like 1.4.0",
+        )
+    })?;
+    let sources = Sources::load(&g.repo, Some(&Target::Unreleased(Some(v.to_string()))))?;
+    let previous = sources
+        .tags
+        .iter()
+        .rev()
+        .find(|t| t.version < parsed && t.version.pre.is_empty())
+        .map(|t| t.version.to_string());
+    let dir = root.join(".relnotes");
+    let from = dir.join("changes/unreleased");
+    let to = dir.join("changes").join(v);
+    let mut moved = Vec::new();
+    if from.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&from)
+            .map_err(|e| Error::io("reading", &from, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        files.sort();
+        for f in &files {
+            let target = to.join(f.file_name().expect("a file"));
+            if target.exists() {
+                return Err(Error::invalid(
+                    &target,
+                    "a change file of this name is already in the release",
+                    "rename one of the two change files, then run again",
+                ));
+            }
+        }
+        if !files.is_empty() {
+            std::fs::create_dir_all(&to).map_err(|e| Error::io("creating", &to, e))?;
+        }
+        for f in files {
+            let target = to.join(f.file_name().expect("a file"));
+            std::fs::rename(&f, &target).map_err(|e| Error::io("moving", &f, e))?;
+            moved.push(target);
+        }
+    }
+    g.say(format!(
+        "moved {} change file(s) into {}",
+        moved.len(),
+        to.display()
+    ));
+    let meta = dir.join("releases").join(format!("{v}.yaml"));
+    if meta.exists() {
+        g.say(format!("kept the existing {}", meta.display()));
+    } else {
+        std::fs::create_dir_all(meta.parent().expect("has parent"))
+            .map_err(|e| Error::io("creating", &meta, e))?;
+        std::fs::write(&meta, release_skeleton(v, previous.as_deref()))
+            .map_err(|e| Error::io("writing", &meta, e))?;
+        g.say(format!("wrote {}", meta.display()));
+    }
+    Ok(Outcome::Success)
+}

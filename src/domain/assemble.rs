@@ -1,0 +1,519 @@
+//! Assembly: one release's inputs (its commits, change files, metadata and
+//! tag) become a [`Release`]. Pure: everything it needs arrives in a
+//! [`ReleaseInput`] and a [`Context`], nothing is read or printed, and the
+//! same input always gives the same release. Readiness is evaluated here,
+//! once, at the stage the caller asked for.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::domain::config::Config;
+use crate::domain::input::{
+    Audience, ChangeFile, ChangeKind, IssueStatus, KnownIssueFile, ReleaseMeta, ReleaseMetaFile,
+    Window,
+};
+use crate::domain::model::{
+    Change, CommitInfo, Hypercare, KnownIssue, Origin, PreviousRelease, Release, ReleaseKind,
+    DEFAULT_HYPERCARE_HOURS,
+};
+use crate::domain::readiness::{self, Stage};
+use crate::domain::version::{bump_between, required_bump};
+use crate::domain::{conventional, text};
+
+/// One commit as the history gives it, before any interpretation.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub id: String,
+    pub parent_count: usize,
+    pub author_name: String,
+    pub author_email: String,
+    /// Seconds since the epoch.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub message: String,
+    /// The message was not valid UTF-8 and was decoded lossily.
+    pub lossy: bool,
+}
+
+/// A release tag as assembly needs it.
+#[derive(Debug, Clone)]
+pub struct TagInfo {
+    pub name: String,
+    pub version: semver::Version,
+}
+
+/// The tag of a tagged release and when it was made.
+#[derive(Debug, Clone)]
+pub struct Tagged {
+    pub tag: TagInfo,
+    /// Seconds since the epoch: the tagger's time for an annotated tag, the
+    /// commit's time otherwise.
+    pub time: i64,
+    pub offset_minutes: i32,
+}
+
+/// Everything that belongs to one release.
+pub struct ReleaseInput<'a> {
+    pub version: semver::Version,
+    /// `None` for the unreleased changes.
+    pub tagged: Option<Tagged>,
+    pub previous: Option<TagInfo>,
+    /// The newest release before this one that is not a pre-release: the
+    /// default rollback target.
+    pub previous_stable: Option<TagInfo>,
+    /// Newest first, as the history walk returns them.
+    pub commits: Vec<Commit>,
+    /// The change files of the release, in path order.
+    pub files: Vec<ChangeFile>,
+    pub meta: Option<&'a ReleaseMetaFile>,
+}
+
+/// What every release of a run shares.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    /// Every release version, oldest first, without prefix.
+    pub versions: &'a [String],
+    /// The known issue files and the same issues as releases show them.
+    pub known_files: &'a [KnownIssueFile],
+    pub known: &'a [KnownIssue],
+    /// Paths in the model are shown relative to this folder.
+    pub root: &'a Path,
+    /// The `.relnotes/` folder, as paths are shown.
+    pub dir: &'a Path,
+    /// Commits whose subject matches one of these are left out.
+    pub skip: &'a [regex::Regex],
+    /// The readiness stage and strictness to evaluate at.
+    pub stage: Stage,
+    pub strict: bool,
+}
+
+impl Context<'_> {
+    /// A path relative to the repository root, with `/` separators.
+    pub fn rel(&self, p: &Path) -> String {
+        rel(self.root, p)
+    }
+
+    pub fn skipped(&self, c: &Commit) -> bool {
+        let subject = c.message.lines().next().unwrap_or("");
+        self.skip.iter().any(|r| r.is_match(subject))
+    }
+}
+
+/// `p` relative to `root`, with `/` separators.
+pub fn rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Builds the release model of one release.
+pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
+    let config = cx.config;
+    let version = input.version.to_string();
+    let mut warnings = Vec::new();
+    let mut commits: Vec<CommitInfo> = Vec::with_capacity(input.commits.len());
+    for c in &input.commits {
+        if cx.skipped(c) {
+            continue;
+        }
+        if c.lossy {
+            warnings.push(format!(
+                "commit {}: the message is not valid UTF-8; it was decoded with replacement characters",
+                &c.id[..12.min(c.id.len())]
+            ));
+        }
+        commits.push(commit_info(c));
+    }
+    let meta: ReleaseMeta = input.meta.map(|m| m.meta.clone()).unwrap_or_default();
+    let meta_path = cx.rel(&cx.dir.join("releases").join(format!("{version}.yaml")));
+    let files = input.files.as_slice();
+    mark_covered(files, &mut commits);
+
+    let date = meta.date.map(|d| d.to_string()).or_else(|| {
+        input
+            .tagged
+            .as_ref()
+            .map(|t| local_time(t.time, t.offset_minutes).date().to_string())
+    });
+    let time = input
+        .tagged
+        .as_ref()
+        .map(|t| rfc3339(t.time, t.offset_minutes));
+    let mut changes = changes(config, files, &commits, date.as_deref(), &meta.highlights);
+    warnings.extend(unknown_segments(config, files));
+    for h in &meta.highlights {
+        if !changes.iter().any(|c| &c.id == h) {
+            warnings.push(format!("highlight `{h}` names no change of this release"));
+        }
+    }
+    for c in &mut changes {
+        if c.origin == Origin::File {
+            c.path = Some(cx.rel(Path::new(c.path.as_deref().unwrap_or(""))));
+        }
+    }
+    let (known_issues, fixed_issues) = known_issues_for(&input.version, cx);
+
+    let prev_version = input.previous.as_ref().map(|p| &p.version);
+    let (required, _) = required_bump(&changes, prev_version);
+    let promotes = prev_version.is_some_and(|p| {
+        !p.pre.is_empty()
+            && (p.major, p.minor, p.patch)
+                == (
+                    input.version.major,
+                    input.version.minor,
+                    input.version.patch,
+                )
+    });
+    let kind = ReleaseKind {
+        bump: bump_between(prev_version, &input.version),
+        required,
+        declared: meta.kind,
+        promotes_prerelease: promotes,
+    };
+    let last_known_good = meta.rollback.last_known_good.clone().or_else(|| {
+        input
+            .previous_stable
+            .as_ref()
+            .map(|p| p.version.to_string())
+    });
+    let hypercare = hypercare(&meta, input.tagged.as_ref());
+    let escalation = meta
+        .support
+        .escalation
+        .clone()
+        .or_else(|| meta.incident.escalation.clone());
+
+    let mut release = Release {
+        version,
+        tag: input.tagged.as_ref().map(|t| t.tag.name.clone()),
+        unreleased: input.tagged.is_none(),
+        previous: input.previous.as_ref().map(|p| PreviousRelease {
+            version: p.version.to_string(),
+            tag: p.name.clone(),
+        }),
+        name: meta.name.clone(),
+        date,
+        time,
+        kind,
+        summary: meta.summary.clone().filter(|s| !s.trim().is_empty()),
+        changes,
+        commits,
+        known_issues,
+        fixed_issues,
+        metadata_file: input.meta.map(|_| meta_path),
+        metadata: meta,
+        hypercare,
+        escalation,
+        last_known_good,
+        readiness: Default::default(),
+        warnings,
+    };
+    release.readiness =
+        readiness::evaluate_release(&release, config, cx.versions, cx.stage, cx.strict);
+    release
+}
+
+/// Warnings for change files that name segments the configuration lacks.
+fn unknown_segments(config: &Config, files: &[ChangeFile]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files {
+        for s in f.front.segments.iter().flatten() {
+            if !config.segments.contains_key(s) {
+                out.push(format!(
+                    "change {} targets segment `{s}`, which the configuration does not define",
+                    f.id
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The support window: from the end of the deployment window (or the tag)
+/// for the configured hours.
+fn hypercare(meta: &ReleaseMeta, tagged: Option<&Tagged>) -> Option<Hypercare> {
+    let hours = meta
+        .support
+        .hypercare_hours
+        .unwrap_or(DEFAULT_HYPERCARE_HOURS);
+    let start = match &meta.deployment.window {
+        Some(Window::Range { end, .. }) => Some(*end),
+        _ => tagged.and_then(|t| jiff::Timestamp::from_second(t.time).ok()),
+    };
+    start.map(|s| Hypercare {
+        hours,
+        start: s.to_string(),
+        end: (s + jiff::SignedDuration::from_hours(i64::from(hours))).to_string(),
+    })
+}
+
+/// Change items: every change file, plus items derived from commits
+/// (customer-visible when the release has no change files at all, support
+/// and internal otherwise).
+pub fn changes(
+    config: &Config,
+    files: &[ChangeFile],
+    commits: &[CommitInfo],
+    date: Option<&str>,
+    highlights: &[String],
+) -> Vec<Change> {
+    let mut out: Vec<Change> = files
+        .iter()
+        .map(|f| change_from_file(f, commits, date, highlights))
+        .collect();
+    let from_commits_for_customers = files.is_empty();
+    for c in commits {
+        if c.covered || c.merge {
+            continue;
+        }
+        if let Some(change) = change_from_commit(config, c, from_commits_for_customers, highlights)
+        {
+            out.push(change);
+        }
+    }
+    // Highlights first (in the order listed), then by kind, files before
+    // commits; the sort is stable, so files keep their name order and
+    // commits their history order.
+    out.sort_by_key(|c| {
+        (
+            highlights
+                .iter()
+                .position(|h| *h == c.id)
+                .unwrap_or(usize::MAX),
+            c.kind,
+            c.origin == Origin::Commit,
+        )
+    });
+    out
+}
+
+fn change_from_file(
+    f: &ChangeFile,
+    commits: &[CommitInfo],
+    date: Option<&str>,
+    highlights: &[String],
+) -> Change {
+    let fr = &f.front;
+    let authors = commits
+        .iter()
+        .filter(|c| {
+            c.prs.iter().any(|p| fr.prs.contains(p))
+                || fr
+                    .commits
+                    .iter()
+                    .any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()))
+        })
+        .flat_map(|c| std::iter::once(c.author.clone()).chain(c.co_authors.iter().cloned()))
+        .fold(Vec::new(), |mut v, a| {
+            if !v.contains(&a) {
+                v.push(a);
+            }
+            v
+        });
+    let publish_after = fr.publish_after.map(|d| d.to_string());
+    let held = match (&publish_after, date) {
+        (None, _) => false,
+        (Some(p), Some(d)) => p.as_str() > d,
+        (Some(_), None) => true,
+    };
+    let title = text::first_line(&f.body)
+        .trim_start_matches('#')
+        .trim()
+        .to_string();
+    Change {
+        id: f.id.clone(),
+        origin: Origin::File,
+        path: Some(f.path.to_string_lossy().into_owned()),
+        kind: fr.kind,
+        breaking: fr.breaking,
+        audiences: fr
+            .audiences
+            .clone()
+            .unwrap_or_else(|| Audience::ALL.to_vec()),
+        segments: fr.segments.clone().unwrap_or_default(),
+        title: if title.is_empty() {
+            f.id.clone()
+        } else {
+            title
+        },
+        text: f.body.clone(),
+        upgrade: fr.upgrade.clone().filter(|s| !s.trim().is_empty()),
+        support: fr.support.clone().filter(|s| !s.trim().is_empty()),
+        internal: fr.internal.clone().filter(|s| !s.trim().is_empty()),
+        deploy: fr.deploy.clone(),
+        prs: fr.prs.clone(),
+        commits: fr.commits.clone(),
+        issues: fr.issues.clone(),
+        component: fr.component.clone(),
+        authors,
+        publish_after,
+        held,
+        highlight: highlights.contains(&f.id),
+    }
+}
+
+/// A change item for a commit that no change file covers, or `None` for
+/// commits that only appear in the commit list (internal or other).
+fn change_from_commit(
+    config: &Config,
+    c: &CommitInfo,
+    for_customers: bool,
+    highlights: &[String],
+) -> Option<Change> {
+    let mapped = c.kind.as_deref().and_then(|k| config.commits.kinds.get(k));
+    let kind = match (mapped, c.breaking) {
+        (Some(k), _) => *k,
+        (None, true) => ChangeKind::Changed,
+        (None, false) => return None,
+    };
+    // A breaking change always reaches customers: their migration steps
+    // must not depend on someone writing a change file.
+    let audiences = if for_customers || c.breaking {
+        Audience::ALL.to_vec()
+    } else {
+        vec![Audience::Support, Audience::Internal]
+    };
+    let mut authors = vec![c.author.clone()];
+    authors.extend(c.co_authors.iter().filter(|a| **a != c.author).cloned());
+    let title = match &c.scope {
+        Some(s) => format!("**{s}:** {}", c.description),
+        None => c.description.clone(),
+    };
+    Some(Change {
+        id: c.short.clone(),
+        origin: Origin::Commit,
+        path: None,
+        kind,
+        breaking: c.breaking,
+        audiences,
+        segments: Vec::new(),
+        title: title.clone(),
+        text: title,
+        upgrade: c.breaking.then(|| c.breaking_footer.clone()).flatten(),
+        support: None,
+        internal: None,
+        deploy: Vec::new(),
+        prs: c.prs.clone(),
+        commits: vec![c.id.clone()],
+        issues: Vec::new(),
+        component: c.scope.clone(),
+        authors,
+        publish_after: None,
+        held: false,
+        highlight: highlights.contains(&c.short),
+    })
+}
+
+/// Marks the commits that a change file speaks for (by PR number or commit
+/// id prefix), so they are not listed a second time.
+pub fn mark_covered(files: &[ChangeFile], commits: &mut [CommitInfo]) {
+    let mut covered_prs: HashSet<u64> = HashSet::new();
+    let mut covered_ids: Vec<String> = Vec::new();
+    for f in files {
+        covered_prs.extend(f.front.prs.iter().copied());
+        covered_ids.extend(f.front.commits.iter().map(|c| c.to_ascii_lowercase()));
+    }
+    for c in commits {
+        c.covered = c.prs.iter().any(|p| covered_prs.contains(p))
+            || covered_ids
+                .iter()
+                .any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()));
+    }
+}
+
+/// The known issues that affect `version`, and those it fixes, by severity.
+fn known_issues_for(
+    version: &semver::Version,
+    cx: &Context<'_>,
+) -> (Vec<KnownIssue>, Vec<KnownIssue>) {
+    let mut affected = Vec::new();
+    let mut fixed = Vec::new();
+    for (f, ki) in cx.known_files.iter().zip(cx.known) {
+        let fr = &f.front;
+        let fixed_by = fr.fixed_in.as_ref().is_some_and(|v| version >= v);
+        if fr.fixed_in.as_ref() == Some(version) {
+            fixed.push(ki.clone());
+        }
+        if fr.affects.matches(version) && !fixed_by {
+            affected.push(ki.clone());
+        }
+    }
+    let order =
+        |a: &KnownIssue, b: &KnownIssue| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id));
+    affected.sort_by(order);
+    fixed.sort_by(order);
+    (affected, fixed)
+}
+
+/// A known issue as every release shows it.
+pub fn known_issue(f: &KnownIssueFile, root: &Path) -> KnownIssue {
+    let fr = &f.front;
+    let w = fr.workaround.as_deref().map(str::trim);
+    let no_workaround = matches!(w, Some(x) if x.is_empty() || x.eq_ignore_ascii_case("none"));
+    let status = fr.status.unwrap_or(if fr.fixed_in.is_some() {
+        IssueStatus::Fixed
+    } else {
+        IssueStatus::Open
+    });
+    KnownIssue {
+        id: fr.id.clone(),
+        title: fr.title.clone(),
+        affects: fr.affects.to_string(),
+        fixed_in: fr.fixed_in.as_ref().map(|v| v.to_string()),
+        severity: fr.severity,
+        status,
+        segments: fr.segments.clone().unwrap_or_default(),
+        workaround: if no_workaround {
+            None
+        } else {
+            w.map(str::to_string)
+        },
+        no_workaround,
+        text: f.body.clone(),
+        path: rel(root, &f.path),
+    }
+}
+
+/// A commit as the model shows it: Conventional Commit parts, PRs,
+/// co-authors.
+pub fn commit_info(c: &Commit) -> CommitInfo {
+    let p = conventional::parse(&c.message);
+    let subject = c.message.lines().next().unwrap_or("").trim().to_string();
+    CommitInfo {
+        short: c.id[..7.min(c.id.len())].to_string(),
+        id: c.id.clone(),
+        other: p.kind.is_none(),
+        kind: p.kind,
+        scope: p.scope,
+        subject,
+        description: p.description,
+        body: p.body,
+        breaking: p.breaking,
+        breaking_note: p.breaking_note,
+        breaking_footer: p
+            .trailers
+            .iter()
+            .find(|(k, _)| k == "BREAKING CHANGE" || k == "BREAKING-CHANGE")
+            .map(|(_, v)| v.clone()),
+        prs: p.prs,
+        author: c.author_name.clone(),
+        author_email: c.author_email.clone(),
+        co_authors: p.co_authors,
+        time: rfc3339(c.time, c.offset_minutes),
+        merge: c.parent_count > 1,
+        covered: false,
+    }
+}
+
+fn local_time(secs: i64, offset_minutes: i32) -> jiff::civil::DateTime {
+    let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let off = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    off.to_datetime(ts)
+}
+
+fn rfc3339(secs: i64, offset_minutes: i32) -> String {
+    let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let off = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    ts.display_with_offset(off).to_string()
+}

@@ -1,0 +1,61 @@
+//! Every file of one release's output, as (path, content): the pages of
+//! each audience in each format and `release.json`. `build` writes them and
+//! `preview` serves them, so both always show the same thing.
+
+use serde::Serialize;
+
+use super::{pages, ReleaseCache, Renderer};
+use crate::domain::config::{Config, Format};
+use crate::domain::model::{Project, Release};
+use crate::error::{Error, Result};
+
+/// `X/release.json` and `relnotes context`: the model of one release.
+#[derive(Serialize)]
+pub struct ReleaseJson<'a> {
+    pub project: &'a Project,
+    pub release: &'a Release,
+}
+
+/// Every file `build` writes for one release, as (path below the output
+/// directory, content), in a fixed order.
+pub fn render_release(
+    renderer: &Renderer,
+    project: &Project,
+    config: &Config,
+    release: &Release,
+    formats: &[Format],
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    // One cache serves every format: Markdown templates read only the `md`
+    // side of each text, so the HTML made for the HTML pages does no harm.
+    let richest = if formats.contains(&Format::Html) {
+        Format::Html
+    } else {
+        Format::Md
+    };
+    let cache = ReleaseCache::new(config, release, richest);
+    for &format in formats {
+        for spec in &pages(config) {
+            let text = renderer.render(project, config, release, &cache, spec, format)?;
+            out.push((
+                format!("{}/{}.{}", release.version, spec.path, format.ext()),
+                text,
+            ));
+        }
+    }
+    out.push((
+        format!("{}/release.json", release.version),
+        release_json(project, release)?,
+    ));
+    Ok(out)
+}
+
+/// `release.json`: the model of one release, pretty-printed, with a final
+/// newline.
+pub fn release_json(project: &Project, release: &Release) -> Result<String> {
+    let mut json = Vec::with_capacity(256 * 1024);
+    super::json::write_pretty(&mut json, &ReleaseJson { project, release })
+        .map_err(|e| Error::json("the release model", e))?;
+    json.push(b'\n');
+    String::from_utf8(json).map_err(|e| Error::json("the release model", e))
+}
