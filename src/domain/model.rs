@@ -76,6 +76,18 @@ pub struct Release {
     pub warnings: Vec<String>,
 }
 
+impl Release {
+    /// Hours of close coordination after the release: the metadata's, else
+    /// the default.
+    pub fn hypercare_hours(&self) -> u32 {
+        self.hypercare
+            .as_ref()
+            .map(|h| h.hours)
+            .or(self.metadata.support.hypercare_hours)
+            .unwrap_or(DEFAULT_HYPERCARE_HOURS)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviousRelease {
     pub version: String,

@@ -187,6 +187,8 @@ pub struct Facts<'a> {
     /// Every release version in the repository (without prefix).
     pub release_versions: &'a [String],
     pub hypercare: Option<&'a crate::domain::model::Hypercare>,
+    /// Where support escalates (decided in assembly).
+    pub escalation: Option<&'a str>,
 }
 
 /// Maps a sign-off or owner role id to the report's role name.
@@ -327,6 +329,7 @@ pub fn evaluate_release(
         last_known_good: release.last_known_good.as_deref(),
         release_versions: versions,
         hypercare: release.hypercare.as_ref(),
+        escalation: release.escalation.as_deref(),
     };
     evaluate(&facts, stage, strict)
 }
@@ -991,11 +994,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         "support.logs_access",
         "logs_access: true",
     );
-    let escalation = m
-        .support
-        .escalation
-        .as_deref()
-        .or(m.incident.escalation.as_deref());
+    let escalation = f.escalation;
     let (st, reason) = match escalation {
         Some(p) if !p.trim().is_empty() => (Status::Met, p.to_string()),
         _ => (
@@ -1017,7 +1016,10 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         reason,
         hint,
     );
-    let hours = m.support.hypercare_hours.unwrap_or(48);
+    let hours = m
+        .support
+        .hypercare_hours
+        .unwrap_or(crate::domain::model::DEFAULT_HYPERCARE_HOURS);
     let (st, reason) = match f.hypercare {
         _ if !(24..=48).contains(&hours) => (
             Status::NotMet,

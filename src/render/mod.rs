@@ -625,40 +625,62 @@ impl ReleaseCache {
     }
 }
 
-/// `item_for` on a converted value: the fields `audience` may not see,
-/// emptied.
+/// The one audience filter: the fields of a change an audience may not
+/// see, and how they are emptied. Customers get neither support nor
+/// internal notes, deploy items, authors, commits nor the hold date;
+/// support gets no internal notes or deploy items; stakeholders see all.
+fn hidden_fields(audience: Audience) -> &'static [(&'static str, Empty)] {
+    match audience {
+        Audience::Internal => &[],
+        Audience::Support => &[("internal", Empty::None), ("deploy", Empty::List)],
+        Audience::Customer => &[
+            ("internal", Empty::None),
+            ("deploy", Empty::List),
+            ("support", Empty::None),
+            ("authors", Empty::List),
+            ("commits", Empty::List),
+            ("held_until", Empty::None),
+        ],
+    }
+}
+
+/// How a hidden field is emptied.
+#[derive(Clone, Copy)]
+enum Empty {
+    None,
+    List,
+}
+
+/// [`hidden_fields`] applied to a change converted to a template value.
 fn hide_fields(full: &tera::Value, audience: Audience) -> tera::Value {
     let Some(map) = full.as_map() else {
         return full.clone();
     };
     let mut map = map.clone();
-    let empty = || tera::Value::from(Vec::<tera::Value>::new());
-    if audience != Audience::Internal {
-        map.insert("internal".into(), tera::Value::none());
-        map.insert("deploy".into(), empty());
-    }
-    if audience == Audience::Customer {
-        map.insert("support".into(), tera::Value::none());
-        map.insert("authors".into(), empty());
-        map.insert("commits".into(), empty());
-        map.insert("held_until".into(), tera::Value::none());
+    for (field, empty) in hidden_fields(audience) {
+        let value = match empty {
+            Empty::None => tera::Value::none(),
+            Empty::List => tera::Value::from(Vec::<tera::Value>::new()),
+        };
+        map.insert((*field).into(), value);
     }
     tera::Value::from(map)
 }
 
-/// What of a change an audience may see: customers get neither support
-/// nor internal notes, authors or commits; support gets no internal notes.
+/// [`hidden_fields`] applied to a change's typed context (the documented
+/// context of `page_context`). A test holds it equal to [`hide_fields`].
 fn item_for(i: &ItemCtx, audience: Audience) -> ItemCtx {
     let mut i = i.clone();
-    if audience != Audience::Internal {
-        i.internal = None;
-        i.deploy.clear();
-    }
-    if audience == Audience::Customer {
-        i.support = None;
-        i.authors.clear();
-        i.commits.clear();
-        i.held_until = None;
+    for (field, _) in hidden_fields(audience) {
+        match *field {
+            "internal" => i.internal = None,
+            "deploy" => i.deploy.clear(),
+            "support" => i.support = None,
+            "authors" => i.authors.clear(),
+            "commits" => i.commits.clear(),
+            "held_until" => i.held_until = None,
+            other => unreachable!("hidden_fields names no field `{other}`"),
+        }
     }
     i
 }
@@ -979,18 +1001,9 @@ fn page_frame(
         Vec::new()
     };
     let support = (spec.page == Page::Support).then(|| SupportCtx {
-        escalation: meta
-            .support
-            .escalation
-            .clone()
-            .or_else(|| meta.incident.escalation.clone()),
+        escalation: release.escalation.clone(),
         on_call: meta.incident.on_call.clone(),
-        hypercare_hours: release
-            .hypercare
-            .as_ref()
-            .map(|h| h.hours)
-            .or(meta.support.hypercare_hours)
-            .or(Some(48)),
+        hypercare_hours: Some(release.hypercare_hours()),
         hypercare_start: release.hypercare.as_ref().map(|h| h.start.clone()),
         hypercare_end: release.hypercare.as_ref().map(|h| h.end.clone()),
     });
@@ -1150,6 +1163,51 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// The typed and the value form of the audience filter agree on every
+    /// field, so templates and `page_context` see the same.
+    #[test]
+    fn one_audience_filter_for_values_and_contexts() {
+        let text = |s: &str| Text::inline(s, Format::Html);
+        let link = |s: &str| Link {
+            label: s.into(),
+            url: None,
+        };
+        let full = ItemCtx {
+            id: "x".into(),
+            origin: "file".into(),
+            kind: "added".into(),
+            breaking: false,
+            highlight: false,
+            has_details: false,
+            title: text("t"),
+            text: text("b"),
+            segments: vec!["Beta".into()],
+            component: Some("c".into()),
+            upgrade: Some(text("u")),
+            support: Some(text("s")),
+            internal: Some(text("i")),
+            prs: vec![link("#1")],
+            issues: vec![link("I-1")],
+            commits: vec![link("abc1234")],
+            authors: vec!["A".into()],
+            deploy: vec![DeployCtx {
+                item: "d".into(),
+                owner: "devops".into(),
+            }],
+            held_until: Some("2030-01-01".into()),
+        };
+        let value = tera::Value::from_serializable(&full);
+        for a in Audience::ALL {
+            assert_eq!(
+                tera::Value::from_serializable(&item_for(&full, a)),
+                hide_fields(&value, a),
+                "{a:?}"
+            );
+        }
+    }
+
     /// Our escaper writes exactly what Tera's own does (so outputs do not
     /// change with it), including both quote characters for attributes.
     #[test]

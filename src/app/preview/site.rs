@@ -89,9 +89,9 @@ pub fn build(repo: &Path, target: &Target, shell: &Shell) -> Result<Site> {
     // templates so that the compare view shows differences in the text.
     let previous = match &release.previous {
         Some(p) => {
-            let target = Target::Tag(p.tag.clone());
-            let sources = Sources::load(repo, Some(&target))?;
-            let before = sources.assemble(&target)?;
+            // The same sources: planning reads the previous release's
+            // inputs too, so nothing is loaded twice.
+            let before = sources.assemble(&Target::Tag(p.tag.clone()))?;
             let prev = before.releases.first().ok_or_else(|| {
                 Error::usage(
                     format!("the previous release {} could not be read", p.version),
