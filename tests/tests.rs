@@ -1,6 +1,9 @@
 //! One integration test binary, with modules by feature. Every test drives
 //! the real `relnotes` binary or the fixture harness.
 
+// Test helpers may panic on what cannot happen in a prepared test repository.
+#![allow(clippy::unwrap_used)]
+
 mod harness;
 
 mod book;

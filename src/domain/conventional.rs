@@ -25,11 +25,15 @@ pub struct Parsed {
     pub trailers: Vec<(String, String)>,
 }
 
-static SQUASH_PR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(#(\d+)\)").unwrap());
-static MERGE_PR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^Merge pull request #(\d+)").unwrap());
-static TRAILER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([A-Za-z][A-Za-z0-9-]*|BREAKING CHANGE): (.*)$").unwrap());
+static SQUASH_PR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(#(\d+)\)").expect("a literal pattern compiles"));
+static MERGE_PR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^Merge pull request #(\d+)").expect("a literal pattern compiles")
+});
+static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z][A-Za-z0-9-]*|BREAKING CHANGE): (.*)$")
+        .expect("a literal pattern compiles")
+});
 
 pub fn parse(message: &str) -> Parsed {
     let message = message.trim();
