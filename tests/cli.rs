@@ -9,7 +9,7 @@ fn cli_definition_is_consistent() {
 }
 
 /// Snapshot of the top-level help, so a change to the commands is seen in
-/// review (rewrite with RELNOTES_BLESS=1).
+/// review (rewrite with RELNOTES_BLESS=help).
 #[test]
 fn help_text_snapshot() {
     let out = std::process::Command::new(bin())
@@ -19,11 +19,16 @@ fn help_text_snapshot() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/help.txt");
-    if std::env::var_os("RELNOTES_BLESS").is_some() {
+    if crate::harness::bless("help") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &text).unwrap();
     }
-    assert_eq!(text, std::fs::read_to_string(&path).unwrap());
+    let want = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text == want,
+        "the help text changed (RELNOTES_BLESS=help rewrites the snapshot):\n{}",
+        crate::harness::diff(want.as_bytes(), text.as_bytes())
+    );
 }
 
 #[test]

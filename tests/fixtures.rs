@@ -6,7 +6,7 @@ fn case(name: &str) {
     let problems = run_case(&fixtures_dir().join(name));
     assert!(
         problems.is_empty(),
-        "fixture {name}:\n{}\n(after a deliberate change: RELNOTES_BLESS=1 cargo test)",
+        "fixture {name}:\n{}\n(after a deliberate change: RELNOTES_BLESS={name} cargo test)",
         problems.join("\n\n")
     );
 }

@@ -3,8 +3,10 @@
 //! authors and dates, so commit ids are stable), copies its `relnotes/`
 //! folder to `.relnotes/`, runs the real `relnotes` binary for each run in
 //! `case.yaml`, and compares exit code, stdout, stderr and written files
-//! with `expected/`. `RELNOTES_BLESS=1 cargo test` rewrites the expected
-//! files after a deliberate change. See fixtures/README.md.
+//! with `expected/`. After a deliberate change, `RELNOTES_BLESS=1 cargo
+//! test` rewrites every expected file and `RELNOTES_BLESS=case,other` only
+//! those of the cases named. Differences are shown as unified diffs. See
+//! fixtures/README.md.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -65,8 +67,19 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_relnotes")
 }
 
-fn bless() -> bool {
-    std::env::var_os("RELNOTES_BLESS").is_some_and(|v| v != "0")
+/// Whether the expected outputs of `name` are to be rewritten:
+/// `RELNOTES_BLESS=1` (or `all`) rewrites every case's, a comma-separated
+/// list only those named; unset, empty or `0` none.
+pub fn bless(name: &str) -> bool {
+    let Some(v) = std::env::var_os("RELNOTES_BLESS") else {
+        return false;
+    };
+    let v = v.to_string_lossy();
+    match v.trim() {
+        "" | "0" => false,
+        "1" | "all" => true,
+        list => list.split(',').any(|n| n.trim() == name),
+    }
 }
 
 /// Creates the repository of the fixture case `name` in `dir`: its history
@@ -174,6 +187,11 @@ pub fn unsafe_html(name: &str, html: &str) -> Option<String> {
 
 /// Runs one case; returns the differences found (empty when it passes).
 pub fn run_case(case_dir: &Path) -> Vec<String> {
+    let case_name = case_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bless = || bless(&case_name);
     let text = std::fs::read_to_string(case_dir.join("case.yaml")).unwrap();
     let case: Case =
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case_dir.display()));
@@ -219,7 +237,7 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
             ));
         }
         let file = expected.join(format!("{}.txt", run.name));
-        compare(&file, transcript.as_bytes(), &mut problems);
+        compare(&file, transcript.as_bytes(), bless(), &mut problems);
         if let Some(tree) = &run.tree {
             let mut actual = read_tree(&repo.join(tree));
             // Build stamps hash relnotes' own source, so they change with
@@ -250,7 +268,7 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
                         (Some(a), Some(b)) => problems.push(format!(
                             "{}: {name} differs\n{}",
                             run.name,
-                            first_difference(a, b)
+                            diff(a, b)
                         )),
                         (Some(_), None) => {
                             problems.push(format!("{}: {name} was not written", run.name))
@@ -267,38 +285,30 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
     problems
 }
 
-fn compare(file: &Path, actual: &[u8], problems: &mut Vec<String>) {
-    if bless() {
+fn compare(file: &Path, actual: &[u8], bless: bool, problems: &mut Vec<String>) {
+    if bless {
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, actual).unwrap();
         return;
     }
     match std::fs::read(file) {
         Ok(want) if want == actual => {}
-        Ok(want) => problems.push(format!(
-            "{} differs\n{}",
-            file.display(),
-            first_difference(&want, actual)
-        )),
+        Ok(want) => problems.push(format!("{} differs\n{}", file.display(), diff(&want, actual))),
         Err(_) => problems.push(format!(
-            "{} is missing (run with RELNOTES_BLESS=1 to create it)\n{}",
+            "{} is missing (run with RELNOTES_BLESS=<case> to create it)\n{}",
             file.display(),
             String::from_utf8_lossy(actual)
         )),
     }
 }
 
-fn first_difference(want: &[u8], got: &[u8]) -> String {
+/// A unified diff of expected and actual text, with three lines of context.
+pub fn diff(want: &[u8], got: &[u8]) -> String {
     let w = String::from_utf8_lossy(want);
     let g = String::from_utf8_lossy(got);
-    for (i, (a, b)) in w.lines().zip(g.lines()).enumerate() {
-        if a != b {
-            return format!("  line {}:\n  expected: {a}\n  actual:   {b}", i + 1);
-        }
-    }
-    format!(
-        "  lengths differ: expected {} lines, got {} lines",
-        w.lines().count(),
-        g.lines().count()
-    )
+    similar::TextDiff::from_lines(w.as_ref(), g.as_ref())
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string()
 }
