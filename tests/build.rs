@@ -332,3 +332,77 @@ fn incremental_builds_rebuild_only_what_changed_and_match_a_full_build() {
     assert_eq!(rebuilt(repo, "dist", &["--force"]), now);
     assert_eq!(rebuilt(repo, "dist", &["--format", "md"]), now);
 }
+
+/// Internal text never reaches a customer page, whatever the template: a
+/// user template that prints its whole context (`__tera_context`) still
+/// sees no support or internal note, deploy item, author or commit, and a
+/// support page sees no internal note or deploy item.
+#[test]
+fn template_contexts_hold_only_what_the_audience_may_see() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    relnotes::app::demo::write_sample(repo).unwrap();
+    std::fs::write(
+        repo.join(".relnotes/changes/2.0.0/secret.md"),
+        "---\ntype: added\nprs: [9001]\nsupport: SENTINEL-SUPPORT\ninternal: SENTINEL-INTERNAL\ndeploy:\n  - { item: SENTINEL-DEPLOY, owner: devops }\n---\nA public line.\n",
+    )
+    .unwrap();
+    let templates = repo.join(".relnotes/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    for page in ["customer", "support", "stakeholders"] {
+        for ext in ["md", "html"] {
+            std::fs::write(
+                templates.join(format!("{page}.{ext}")),
+                "{{ __tera_context }}",
+            )
+            .unwrap();
+        }
+    }
+    let (code, _, stderr) = run_in(repo, &["build".into(), "--tag".into(), "v2.0.0".into()]);
+    assert_eq!(code, 0, "{stderr}");
+    let tree = read_tree(&repo.join("dist/2.0.0"));
+    let page = |p: &str| String::from_utf8_lossy(&tree[p]).into_owned();
+    // The dump really is the whole context: the stakeholders page has all.
+    for ext in ["md", "html"] {
+        let all = page(&format!("stakeholders.{ext}"));
+        for s in [
+            "A public line",
+            "SENTINEL-SUPPORT",
+            "SENTINEL-INTERNAL",
+            "SENTINEL-DEPLOY",
+        ] {
+            assert!(all.contains(s), "stakeholders.{ext} lacks {s}");
+        }
+        let quote = if ext == "html" { "&quot;" } else { "\"" };
+        assert!(
+            all.contains(&format!("{quote}authors{quote}: [{quote}")),
+            "stakeholders.{ext}: the dump shows authors as expected"
+        );
+        let support = page(&format!("support.{ext}"));
+        assert!(support.contains("SENTINEL-SUPPORT"), "support.{ext}");
+        for s in ["SENTINEL-INTERNAL", "SENTINEL-DEPLOY"] {
+            assert!(!support.contains(s), "support.{ext} shows {s}");
+        }
+        let customer_pages: Vec<&String> = tree
+            .keys()
+            .filter(|k| k.starts_with("customer/") && k.ends_with(ext))
+            .collect();
+        assert!(customer_pages.len() >= 3, "{customer_pages:?}");
+        for p in customer_pages {
+            let text = page(p);
+            assert!(text.contains("A public line"), "{p}");
+            for s in ["SENTINEL-SUPPORT", "SENTINEL-INTERNAL", "SENTINEL-DEPLOY"] {
+                assert!(!text.contains(s), "{p} shows {s}");
+            }
+            // Authors and commits are in the context only as empty lists.
+            for key in ["authors", "commits", "deploy"] {
+                let filled = format!("{quote}{key}{quote}: [{{");
+                let named = format!("{quote}{key}{quote}: [{quote}");
+                assert!(
+                    !text.contains(&filled) && !text.contains(&named),
+                    "{p} shows {key}"
+                );
+            }
+        }
+    }
+}

@@ -265,11 +265,9 @@ pub fn run_case(case_dir: &Path) -> Vec<String> {
                 {
                     match (want.get(name), actual.get(name)) {
                         (Some(a), Some(b)) if a == b => {}
-                        (Some(a), Some(b)) => problems.push(format!(
-                            "{}: {name} differs\n{}",
-                            run.name,
-                            diff(a, b)
-                        )),
+                        (Some(a), Some(b)) => {
+                            problems.push(format!("{}: {name} differs\n{}", run.name, diff(a, b)))
+                        }
                         (Some(_), None) => {
                             problems.push(format!("{}: {name} was not written", run.name))
                         }
@@ -293,7 +291,11 @@ fn compare(file: &Path, actual: &[u8], bless: bool, problems: &mut Vec<String>) 
     }
     match std::fs::read(file) {
         Ok(want) if want == actual => {}
-        Ok(want) => problems.push(format!("{} differs\n{}", file.display(), diff(&want, actual))),
+        Ok(want) => problems.push(format!(
+            "{} differs\n{}",
+            file.display(),
+            diff(&want, actual)
+        )),
         Err(_) => problems.push(format!(
             "{} is missing (run with RELNOTES_BLESS=<case> to create it)\n{}",
             file.display(),
