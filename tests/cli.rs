@@ -107,7 +107,7 @@ fn schema_describes_every_input_file() {
         (
             "config",
             &[
-                "project", "links", "tags", "segments", "signoffs", "commits", "output",
+                "project", "links", "tags", "segments", "signoffs", "commits", "releases", "output",
             ][..],
         ),
         (

@@ -55,4 +55,5 @@ cases! {
     check_not_customer_facing => "check-not-customer-facing",
     check_unknown_segment => "check-unknown-segment",
     kb_octoacme => "kb-octoacme",
+    prereleases => "prereleases",
 }

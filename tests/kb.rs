@@ -50,12 +50,8 @@ fn check_safe(tree: &BTreeMap<String, Vec<u8>>) {
     }
 }
 
-fn bless() -> bool {
-    std::env::var_os("RELNOTES_BLESS").is_some_and(|v| v != "0")
-}
-
 /// The HTML sites of the kb-octoacme fixture against `expected/kb/` and
-/// `expected/kb-customer/` (RELNOTES_BLESS=1 rewrites them). The Markdown
+/// `expected/kb-customer/` (RELNOTES_BLESS=kb-octoacme rewrites them). The Markdown
 /// site is compared by the fixture harness itself.
 #[test]
 fn kb_sites_match_the_expected_pages() {
@@ -73,7 +69,7 @@ fn kb_sites_match_the_expected_pages() {
         let actual = kb(tmp.path(), &args);
         check_safe(&actual);
         let dir = expected.join(name);
-        if bless() {
+        if crate::harness::bless("kb-octoacme") {
             let _ = std::fs::remove_dir_all(&dir);
             for (path, bytes) in &actual {
                 let p = dir.join(path);
@@ -86,19 +82,10 @@ fn kb_sites_match_the_expected_pages() {
         for path in want.keys().chain(actual.keys()).collect::<BTreeSet<_>>() {
             match (want.get(path), actual.get(path)) {
                 (Some(a), Some(b)) if a == b => {}
-                (Some(a), Some(b)) => {
-                    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
-                    let line = a
-                        .lines()
-                        .zip(b.lines())
-                        .enumerate()
-                        .find(|(_, (x, y))| x != y)
-                        .map(|(i, (x, y))| {
-                            format!("line {}:\n  expected: {x}\n  actual:   {y}", i + 1)
-                        })
-                        .unwrap_or_else(|| "lengths differ".into());
-                    problems.push(format!("{name}: {path} differs\n  {line}"));
-                }
+                (Some(a), Some(b)) => problems.push(format!(
+                    "{name}: {path} differs\n{}",
+                    crate::harness::diff(a, b)
+                )),
                 (Some(_), None) => problems.push(format!("{name}: {path} was not written")),
                 (None, Some(_)) => problems.push(format!("{name}: {path} is not expected")),
                 (None, None) => unreachable!(),
@@ -107,7 +94,7 @@ fn kb_sites_match_the_expected_pages() {
     }
     assert!(
         problems.is_empty(),
-        "{}\n(after a deliberate change: RELNOTES_BLESS=1 cargo test)",
+        "{}\n(after a deliberate change: RELNOTES_BLESS=kb-octoacme cargo test)",
         problems.join("\n")
     );
 }

@@ -25,7 +25,7 @@ pub struct BuildRequest {
 }
 
 pub fn run(g: &Global, req: BuildRequest) -> Result<Outcome> {
-    let sources = Sources::load(&g.repo, Some(&req.target))?;
+    let sources = super::load(g, Some(&req.target))?;
     let formats = if req.formats.is_empty() {
         sources.config.output.formats.clone()
     } else {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{print_stdout, Global};
 use crate::domain::model::{History, Project, Release};
 use crate::domain::readiness::{Readiness, Stage};
-use crate::engine::{Sources, Target};
+use crate::engine::Target;
 use crate::error::{Error, Result};
 use crate::render::release::ReleaseJson;
 use crate::render::report;
@@ -33,7 +33,7 @@ struct CheckJson<'a> {
 }
 
 pub fn run(g: &Global, req: CheckRequest) -> Result<Outcome> {
-    let sources = Sources::load(&g.repo, Some(&req.target))?.with_readiness(req.stage, req.strict);
+    let sources = super::load(g, Some(&req.target))?.with_readiness(req.stage, req.strict);
     let a = sources.assemble(&req.target)?;
     let release = &a.releases[0];
     let r = &release.readiness;
@@ -67,7 +67,7 @@ fn json(project: &Project, release: &Release) -> Result<String> {
 
 /// `relnotes context`: one release (or all, with `all`) as JSON.
 pub fn context(g: &Global, target: &Target, all: bool) -> Result<Outcome> {
-    let sources = Sources::load(&g.repo, Some(target))?;
+    let sources = super::load(g, Some(target))?;
     let a = sources.assemble(target)?;
     let json = if all {
         crate::render::json::to_string_pretty(&History {

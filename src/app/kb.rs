@@ -32,7 +32,7 @@ pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
         format,
         audience,
     } = args;
-    let sources = Sources::load(&g.repo, Some(&Target::All))?;
+    let sources = super::load(g, Some(&Target::All))?;
     let out = match out {
         Some(o) => o,
         None => sources.root.join(&sources.config.output.dir).join("kb"),

@@ -105,6 +105,16 @@ fn preview(_: &Global, _: cli::PreviewArgs) -> Result<Outcome> {
     ))
 }
 
+/// Opens the repository and reads what `target` needs, printing what the
+/// user should know about the tags.
+pub fn load(g: &Global, target: Option<&crate::engine::Target>) -> Result<crate::engine::Sources> {
+    let sources = crate::engine::Sources::load(&g.repo, target)?;
+    for w in &sources.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(sources)
+}
+
 /// Writes `s` to standard output. A closed pipe comes back as an error that
 /// `main` treats as success.
 pub fn print_stdout(s: &str) -> Result<()> {

@@ -2,15 +2,12 @@
 //! newest release, and with `--explain` the changes that decide it.
 
 use super::{print_stdout, Global};
-use crate::engine::{Sources, Target};
+use crate::engine::Target;
 use crate::error::Result;
 use crate::Outcome;
 
 pub fn run(g: &Global, explain: bool) -> Result<Outcome> {
-    let sources = Sources::load(
-        &g.repo,
-        Some(&Target::Unreleased(Some("unreleased".into()))),
-    )?;
+    let sources = super::load(g, Some(&Target::Unreleased(Some("unreleased".into()))))?;
     let (v, why) = sources.next_version()?;
     let mut out = format!("{v}\n");
     if explain {

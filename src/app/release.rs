@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::{repo_root, Global};
-use crate::engine::{Sources, Target};
+use crate::engine::Target;
 use crate::error::{Error, Result};
 use crate::Outcome;
 
@@ -81,7 +81,7 @@ pub fn run(g: &Global, version: &str) -> Result<Outcome> {
             "give a version like 1.4.0",
         )
     })?;
-    let sources = Sources::load(&g.repo, Some(&Target::Unreleased(Some(v.to_string()))))?;
+    let sources = super::load(g, Some(&Target::Unreleased(Some(v.to_string()))))?;
     let previous = sources
         .tags
         .iter()

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::domain::config::Config;
+use crate::domain::config::{Config, CustomerCommits};
 use crate::domain::input::{
     Audience, ChangeFile, ChangeKind, IssueStatus, KnownIssueFile, ReleaseMeta, ReleaseMetaFile,
     Window,
@@ -94,8 +94,11 @@ impl Context<'_> {
     }
 
     pub fn skipped(&self, c: &Commit) -> bool {
-        let subject = c.message.lines().next().unwrap_or("");
-        self.skip.iter().any(|r| r.is_match(subject))
+        if self.skip.is_empty() {
+            return false;
+        }
+        let subject = text::subject(&c.message);
+        self.skip.iter().any(|r| r.is_match(&subject))
     }
 }
 
@@ -142,6 +145,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
         .map(|t| rfc3339(t.time, t.offset_minutes));
     let mut changes = changes(config, files, &commits, date.as_deref(), &meta.highlights);
     warnings.extend(unknown_segments(config, files));
+    warnings.extend(uncovered_warning(config, files, &changes));
     for h in &meta.highlights {
         if !changes.iter().any(|c| &c.id == h) {
             warnings.push(format!("highlight `{h}` names no change of this release"));
@@ -155,7 +159,14 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
     let (known_issues, fixed_issues) = known_issues_for(&input.version, cx);
 
     let prev_version = input.previous.as_ref().map(|p| &p.version);
-    let (required, _) = required_bump(&changes, prev_version);
+    // A final release is measured against the final release before it,
+    // whatever candidates came between: its bump is never `prerelease`.
+    let base = if input.version.pre.is_empty() {
+        input.previous_stable.as_ref().map(|p| &p.version)
+    } else {
+        prev_version
+    };
+    let (required, _) = required_bump(&changes, base);
     let promotes = prev_version.is_some_and(|p| {
         !p.pre.is_empty()
             && (p.major, p.minor, p.patch)
@@ -166,7 +177,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
                 )
     });
     let kind = ReleaseKind {
-        bump: bump_between(prev_version, &input.version),
+        bump: bump_between(base, &input.version),
         required,
         declared: meta.kind,
         promotes_prerelease: promotes,
@@ -230,6 +241,30 @@ fn unknown_segments(config: &Config, files: &[ChangeFile]) -> Vec<String> {
     out
 }
 
+/// A warning naming the commits that reach customers without a change
+/// file, in a release that has change files.
+fn uncovered_warning(config: &Config, files: &[ChangeFile], changes: &[Change]) -> Option<String> {
+    if files.is_empty() || config.commits.customer != CustomerCommits::Uncovered {
+        return None;
+    }
+    let uncovered: Vec<String> = changes
+        .iter()
+        .filter(|c| c.origin == Origin::Commit && c.is_for(Audience::Customer))
+        .map(|c| format!("{} ({})", c.id, c.title.replace("**", "")))
+        .collect();
+    if uncovered.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 5;
+    let more = uncovered.len().saturating_sub(SHOWN);
+    Some(format!(
+        "{} customer-visible commit(s) have no change file and are listed for customers from their subjects: {}{}; write a change file for each (`relnotes new`), or set `commits.customer: change-files-only` to leave them out",
+        uncovered.len(),
+        uncovered[..uncovered.len().min(SHOWN)].join(", "),
+        if more > 0 { format!(" and {more} more") } else { String::new() }
+    ))
+}
+
 /// The support window: from the end of the deployment window (or the tag)
 /// for the configured hours.
 fn hypercare(meta: &ReleaseMeta, tagged: Option<&Tagged>) -> Option<Hypercare> {
@@ -262,7 +297,10 @@ pub fn changes(
         .iter()
         .map(|f| change_from_file(f, commits, date, highlights))
         .collect();
-    let from_commits_for_customers = files.is_empty();
+    // Without change files, commits are the notes. With them, commits no
+    // file covers still reach customers unless the project curates.
+    let from_commits_for_customers =
+        files.is_empty() || config.commits.customer == CustomerCommits::Uncovered;
     for c in commits {
         if c.covered || c.merge {
             continue;
@@ -479,7 +517,7 @@ pub fn known_issue(f: &KnownIssueFile, root: &Path) -> KnownIssue {
 /// co-authors.
 pub fn commit_info(c: &Commit) -> CommitInfo {
     let p = conventional::parse(&c.message);
-    let subject = c.message.lines().next().unwrap_or("").trim().to_string();
+    let subject = text::subject(&c.message);
     CommitInfo {
         short: c.id[..7.min(c.id.len())].to_string(),
         id: c.id.clone(),

@@ -21,7 +21,46 @@ pub struct Config {
     pub segments: BTreeMap<String, String>,
     pub signoffs: Signoffs,
     pub commits: Commits,
+    pub releases: Releases,
     pub output: Output,
+}
+
+/// How releases are cut from the tags.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Releases {
+    pub prereleases: Prereleases,
+}
+
+/// What pre-release tags (`v2.0.0-rc.1`) are.
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Prereleases {
+    /// A final release covers everything since the previous final release,
+    /// its candidates included; a candidate covers what is new since the
+    /// release before it. Customers never have to read candidates.
+    #[default]
+    Aggregate,
+    /// Every tag covers what is new since the tag before it.
+    Separate,
+    /// Pre-release tags are not releases.
+    Ignore,
+}
+
+/// Which commits reach customers in a release that has change files.
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum CustomerCommits {
+    /// Customer-visible commits (features, fixes...) that no change file
+    /// covers are listed after the change files, and `build` warns.
+    #[default]
+    Uncovered,
+    /// Only change files speak to customers (curated notes).
+    ChangeFilesOnly,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
@@ -83,6 +122,9 @@ pub struct Commits {
     pub internal: Vec<String>,
     /// Regular expressions on the subject; matching commits are left out.
     pub skip: Vec<String>,
+    /// In a release with change files: whether customer-visible commits
+    /// that no change file covers are listed for customers too.
+    pub customer: CustomerCommits,
 }
 
 impl Default for Commits {
@@ -102,6 +144,7 @@ impl Default for Commits {
                 .map(String::from)
                 .to_vec(),
             skip: vec![r"^chore\(release\)".into()],
+            customer: CustomerCommits::default(),
         }
     }
 }

@@ -38,6 +38,8 @@ static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
 pub fn parse(message: &str) -> Parsed {
     let message = message.trim();
     let subject = message.lines().next().unwrap_or("").trim();
+    // (Leading blank lines are gone with the trim, so the subject is the
+    // first line of the first paragraph, as git-conventional reads it.)
     let mut out = Parsed::default();
 
     // (The literal checks skip the regex machinery for most subjects.)

@@ -10,6 +10,24 @@ pub fn first_line(markdown: &str) -> &str {
         .unwrap_or("")
 }
 
+/// The subject of a commit message as `git log --format=%s` shows it: the
+/// first paragraph, after any leading blank lines, its lines joined by
+/// spaces.
+pub fn subject(message: &str) -> String {
+    let mut out = String::new();
+    for line in message
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line.trim());
+    }
+    out
+}
+
 /// A file name made only of letters, digits, `.`, `_` and `-`, never
 /// starting with a dot: ids from input files cannot leave their folder or
 /// need escaping in a URL. The same id always gives the same name.
@@ -69,6 +87,13 @@ mod tests {
         );
         assert_eq!(id_from_text("Fix: a, b"), "fix-a-b");
         assert_eq!(id_from_text("!!!"), "change");
+    }
+
+    #[test]
+    fn subjects_are_first_paragraphs() {
+        assert_eq!(subject("\n\nfeat: x\n\nbody"), "feat: x");
+        assert_eq!(subject("fix: a\ncontinued\n\nbody"), "fix: a continued");
+        assert_eq!(subject(""), "");
     }
 
     #[test]

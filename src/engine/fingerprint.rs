@@ -44,7 +44,8 @@ impl Sources {
             Ok::<_, Error>(())
         };
         peeled(tag, &mut h)?;
-        match i.checked_sub(1).map(|p| &self.tags[p]) {
+        let previous = self.previous_of(i);
+        match previous.map(|p| &self.tags[p]) {
             Some(prev) => peeled(prev, &mut h)?,
             None => "first".hash(&mut h),
         }
@@ -58,7 +59,12 @@ impl Sources {
             }
             None => "no metadata".hash(&mut h),
         }
-        for c in self.inputs.changes.get(&version).into_iter().flatten() {
+        let folders = &self.tags[previous.map_or(0, |p| p + 1)..=i];
+        for c in folders
+            .iter()
+            .filter_map(|t| self.inputs.changes.get(&t.version.to_string()))
+            .flatten()
+        {
             (&c.id, &c.path, &c.body).hash(&mut h);
             hash_json(&c.front, &mut h);
         }

@@ -38,6 +38,9 @@ pub struct Sources {
     pub config: Config,
     pub inputs: Inputs,
     pub tags: Vec<ReleaseTag>,
+    /// What the user should know about the tags (ambiguous versions): the
+    /// commands print these, with the releases' own warnings.
+    pub warnings: Vec<String>,
     /// git2 repositories are not `Sync`: the history is read on one thread
     /// at a time (see [`pipeline`]); the lock only makes the type
     /// shareable.
@@ -78,7 +81,7 @@ impl Sources {
         };
         let dir = root.join(".relnotes");
         let config = crate::sources::files::load_config(&dir)?;
-        let tags = tags::release_tags(&repo, &config)?;
+        let (tags, warnings) = tags::release_tags(&repo, &config)?;
         let only = target.and_then(|t| plan::versions_needed(t, &tags, &config));
         let inputs = crate::sources::files::load_inputs(&dir, only.as_ref())?;
         let skip = config
@@ -94,6 +97,7 @@ impl Sources {
             config,
             inputs,
             tags,
+            warnings,
             known: std::sync::OnceLock::new(),
             shared_print: std::sync::OnceLock::new(),
             repo: std::sync::Mutex::new(repo),

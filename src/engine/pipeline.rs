@@ -185,7 +185,7 @@ impl Sources {
 
     fn tag_job(&self, i: usize) -> Result<Job> {
         let tag = &self.tags[i];
-        let previous = i.checked_sub(1);
+        let previous = self.previous_of(i);
         let peeled = self.peel(tag)?;
         let prev_commit = previous
             .map(|p| self.peel(&self.tags[p]))
@@ -204,7 +204,11 @@ impl Sources {
             )),
             previous,
             commits,
-            change_dirs: vec![tag.version.to_string()],
+            // A final release after its candidates speaks for them too.
+            change_dirs: self.tags[previous.map_or(0, |p| p + 1)..=i]
+                .iter()
+                .map(|t| t.version.to_string())
+                .collect(),
         })
     }
 

@@ -93,15 +93,17 @@ pub fn versions_needed(
 ) -> Option<BTreeSet<String>> {
     let mut set = BTreeSet::new();
     set.insert("unreleased".to_string());
-    // The release before is read too: the preview compares with it, and
-    // two folders cost no more than one.
+    // The releases since the one before are read too: a final release
+    // gathers its candidates' change files, and the preview compares with
+    // the release before. A few folders cost no more than one.
     let mut with_previous = |i: Option<usize>| {
-        for j in i
-            .into_iter()
-            .flat_map(|i| [Some(i), i.checked_sub(1)])
-            .flatten()
-        {
-            set.insert(tags[j].version.to_string());
+        if let Some(i) = i {
+            let from = super::tags::previous_index(tags, i, config.releases.prereleases)
+                .unwrap_or(i)
+                .min(i.saturating_sub(1));
+            for t in &tags[from..=i] {
+                set.insert(t.version.to_string());
+            }
         }
     };
     match target {

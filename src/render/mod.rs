@@ -423,6 +423,8 @@ pub struct ReleaseCtx {
     #[serde(rename = "type")]
     pub kind: String,
     pub previous_version: Option<String>,
+    /// A release candidate or other pre-release (`2.0.0-rc.1`).
+    pub prerelease: bool,
     pub summary: Option<Text>,
     pub last_known_good: Option<String>,
 }
@@ -1066,6 +1068,7 @@ fn page_frame(
             unreleased: release.unreleased,
             kind: release.kind.bump.as_str().to_string(),
             previous_version: release.previous.as_ref().map(|p| p.version.clone()),
+            prerelease: semver::Version::parse(&release.version).is_ok_and(|v| !v.pre.is_empty()),
             summary: release.summary.as_deref().map(|s| Text::block(s, format)),
             last_known_good: release.last_known_good.clone(),
         },
