@@ -56,4 +56,5 @@ cases! {
     check_unknown_segment => "check-unknown-segment",
     kb_octoacme => "kb-octoacme",
     prereleases => "prereleases",
+    unmerged_tag => "unmerged-tag",
 }

@@ -12,8 +12,7 @@ pub fn run(g: &Global, explain: bool) -> Result<Outcome> {
     let mut out = format!("{v}\n");
     if explain {
         let prev = sources
-            .tags
-            .last()
+            .unreleased_previous()
             .map(|t| t.name.as_str())
             .unwrap_or("the start of history");
         if why.is_empty() {

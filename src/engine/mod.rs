@@ -50,6 +50,9 @@ pub struct Sources {
     /// See [`Sources::shared_fingerprint`].
     shared_print: std::sync::OnceLock<u64>,
     skip: Vec<regex::Regex>,
+    /// The newest release tag reachable from HEAD: the unreleased changes
+    /// are those since it. `None` before the first release.
+    unreleased_base: Option<usize>,
     /// The readiness stage and strictness releases are evaluated at.
     stage: Stage,
     strict: bool,
@@ -81,7 +84,20 @@ impl Sources {
         };
         let dir = root.join(".relnotes");
         let config = crate::sources::files::load_config(&dir)?;
-        let (tags, warnings) = tags::release_tags(&repo, &config)?;
+        let (tags, mut warnings) = tags::release_tags(&repo, &config)?;
+        let wants_unreleased = matches!(
+            target,
+            None | Some(Target::All) | Some(Target::Unreleased(_))
+        );
+        let unreleased_base = if wants_unreleased {
+            let (base, set_aside) = plan::unreleased_base(&repo, &tags)?;
+            warnings.extend(set_aside.into_iter().map(|t| {
+                format!("tag `{t}` is not on the current branch (not an ancestor of HEAD): the unreleased changes are counted from the newest release on it")
+            }));
+            base
+        } else {
+            tags.len().checked_sub(1)
+        };
         let only = target.and_then(|t| plan::versions_needed(t, &tags, &config));
         let inputs = crate::sources::files::load_inputs(&dir, only.as_ref())?;
         let skip = config
@@ -102,6 +118,7 @@ impl Sources {
             shared_print: std::sync::OnceLock::new(),
             repo: std::sync::Mutex::new(repo),
             skip,
+            unreleased_base,
             stage: Stage::PreRelease,
             strict: false,
         })

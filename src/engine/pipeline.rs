@@ -214,7 +214,7 @@ impl Sources {
 
     fn unreleased_job(&self, version: Option<String>) -> Result<Job> {
         let commits = self.unreleased_commits()?;
-        let previous = self.tags.len().checked_sub(1);
+        let previous = self.unreleased_base;
         let prev_version = previous.map(|p| &self.tags[p].version);
         let version = match version {
             Some(v) => self.proposed_version(&v)?,
@@ -265,8 +265,12 @@ impl Sources {
     fn input(&self, job: Job) -> ReleaseInput<'_> {
         let version = job.version.to_string();
         // The newest stable release before this one: before the tag for a
-        // tagged release, before everything for the unreleased changes.
-        let before = job.tag.as_ref().map_or(self.tags.len(), |(i, _)| *i);
+        // tagged release, up to the release on HEAD's branch for the
+        // unreleased changes.
+        let before = job
+            .tag
+            .as_ref()
+            .map_or_else(|| self.unreleased_base.map_or(0, |b| b + 1), |(i, _)| *i);
         ReleaseInput {
             files: self.change_files(&job.change_dirs),
             meta: self.inputs.releases.get(&version),
@@ -282,7 +286,7 @@ impl Sources {
     /// (for `relnotes next --explain`).
     pub fn next_version(&self) -> Result<(semver::Version, Vec<String>)> {
         let commits = self.unreleased_commits()?;
-        Ok(self.next_version_for(&commits, self.tags.last().map(|t| &t.version)))
+        Ok(self.next_version_for(&commits, self.unreleased_previous().map(|t| &t.version)))
     }
 
     fn next_version_for(

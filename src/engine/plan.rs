@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use super::{ReleaseTag, Sources};
 use crate::domain::config::Config;
 use crate::error::{Error, Result};
+use crate::sources::git::Repo;
 
 /// Which releases a command is about.
 #[derive(Debug, Clone)]
@@ -31,14 +32,19 @@ pub enum Plan {
 
 impl Sources {
     /// The unreleased commits: reachable from HEAD and not from the newest
-    /// tag, as (HEAD, newest tag's commit).
+    /// release on HEAD's branch, as (HEAD, that release's commit).
     pub(super) fn unreleased_range(&self) -> Option<(String, Option<String>)> {
         let head = self.with_repo(|r| Ok(r.head())).ok()??;
-        let last = match self.tags.last() {
-            Some(t) => Some(self.peel(t).ok()?.commit),
+        let last = match self.unreleased_base {
+            Some(i) => Some(self.peel(&self.tags[i]).ok()?.commit),
             None => None,
         };
         Some((head, last))
+    }
+
+    /// The release the unreleased changes follow.
+    pub fn unreleased_previous(&self) -> Option<&ReleaseTag> {
+        self.unreleased_base.map(|i| &self.tags[i])
     }
 
     /// The commits of the unreleased range, newest first.
@@ -82,6 +88,24 @@ impl Sources {
             }
         })
     }
+}
+
+/// The newest release tag whose commit HEAD contains, and the newer tags
+/// set aside because HEAD does not contain them (a release made on another
+/// branch). Without HEAD, the newest tag.
+pub fn unreleased_base(repo: &Repo, tags: &[ReleaseTag]) -> Result<(Option<usize>, Vec<String>)> {
+    let Some(head) = repo.head() else {
+        return Ok((tags.len().checked_sub(1), Vec::new()));
+    };
+    let mut set_aside = Vec::new();
+    for (i, t) in tags.iter().enumerate().rev() {
+        let commit = repo.peel(&t.target)?.commit;
+        if repo.is_ancestor(&commit, &head)? {
+            return Ok((Some(i), set_aside));
+        }
+        set_aside.push(t.name.clone());
+    }
+    Ok((None, set_aside))
 }
 
 /// The versions whose change files and metadata `target` needs, or `None`

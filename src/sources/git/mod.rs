@@ -174,6 +174,12 @@ impl Repo {
             .map(|c| c.id().to_string())
     }
 
+    /// Whether commit `ancestor` is reachable from commit `of` (or is it).
+    pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
+        let (a, b) = (oid(ancestor)?, oid(of)?);
+        Ok(a == b || self.repo.graph_descendant_of(b, a).map_err(git_err)?)
+    }
+
     /// Commits reachable from `to` and not from `hide`, newest first
     /// (children before parents; among commits whose children are all
     /// listed, the newest committer time first, then the one found first).
