@@ -250,7 +250,7 @@ fn uncovered_warning(config: &Config, files: &[ChangeFile], changes: &[Change]) 
     let uncovered: Vec<String> = changes
         .iter()
         .filter(|c| c.origin == Origin::Commit && c.is_for(Audience::Customer))
-        .map(|c| format!("{} ({})", c.id, c.title.replace("**", "")))
+        .map(|c| format!("{} ({})", c.id, c.title))
         .collect();
     if uncovered.is_empty() {
         return None;
@@ -415,7 +415,7 @@ fn change_from_commit(
     let mut authors = vec![c.author.clone()];
     authors.extend(c.co_authors.iter().filter(|a| **a != c.author).cloned());
     let title = match &c.scope {
-        Some(s) => format!("**{s}:** {}", c.description),
+        Some(s) => format!("{s}: {}", c.description),
         None => c.description.clone(),
     };
     Some(Change {

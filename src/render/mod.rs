@@ -349,6 +349,8 @@ pub struct ItemCtx {
     pub id: String,
     pub origin: String,
     pub kind: String,
+    /// The kind as readers name it: `New`, `Changed`, `Fixed`...
+    pub kind_title: String,
     pub breaking: bool,
     pub highlight: bool,
     pub title: Text,
@@ -390,7 +392,10 @@ pub struct IssueCtx {
     pub title: String,
     pub severity: String,
     pub status: String,
+    /// The version range as written (`>=1.1.0, <1.2.0`).
     pub affects: String,
+    /// The same for readers: `1.1.0 up to (not including) 1.2.0`.
+    pub affects_text: String,
     pub fixed_in: Option<String>,
     pub segments: Vec<String>,
     pub workaround: Option<Text>,
@@ -404,7 +409,10 @@ pub struct CommitCtx {
     pub url: Option<String>,
     pub kind: String,
     pub scope: Option<String>,
+    /// The subject as written.
     pub subject: String,
+    /// The subject without its type prefix and pull request suffix.
+    pub text: String,
     pub breaking: bool,
     pub prs: Vec<Link>,
     pub authors: Vec<String>,
@@ -828,6 +836,7 @@ fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
             crate::domain::model::Origin::Commit => "commit".into(),
         },
         kind: c.kind.as_str().to_string(),
+        kind_title: section_title(c.kind.as_str()).to_string(),
         breaking: c.breaking,
         highlight: c.highlight,
         has_details: c.text.trim() != c.title.trim()
@@ -882,6 +891,7 @@ fn issue(config: &Config, k: &KnownIssue, format: Format) -> IssueCtx {
         severity: format!("{:?}", k.severity).to_lowercase(),
         status: k.status.as_str().to_string(),
         affects: k.affects.clone(),
+        affects_text: affects_text(&k.affects),
         fixed_in: k.fixed_in.clone(),
         segments: k
             .segments
@@ -891,6 +901,33 @@ fn issue(config: &Config, k: &KnownIssue, format: Format) -> IssueCtx {
         workaround: k.workaround.as_deref().map(|w| Text::block(w, format)),
         no_workaround: k.no_workaround,
         text: Text::block(&k.text, format),
+    }
+}
+
+/// A version range as readers say it: `>=1.1.0, <1.2.0` becomes
+/// `1.1.0 up to (not including) 1.2.0`. Ranges of other shapes stay as
+/// written.
+fn affects_text(range: &str) -> String {
+    let parts: Vec<&str> = range.split(',').map(str::trim).collect();
+    fn from(p: &str) -> Option<&str> {
+        p.strip_prefix(">=").map(str::trim)
+    }
+    fn below(p: &str) -> Option<&str> {
+        p.strip_prefix('<')
+            .filter(|r| !r.starts_with('='))
+            .map(str::trim)
+    }
+    match parts.as_slice() {
+        [a, b] => match (from(a), below(b)) {
+            (Some(a), Some(b)) => format!("{a} up to (not including) {b}"),
+            _ => range.to_string(),
+        },
+        [a] => match (from(a), a.strip_prefix('=')) {
+            (Some(a), _) => format!("{a} and later"),
+            (_, Some(v)) => v.trim().to_string(),
+            _ => range.to_string(),
+        },
+        _ => range.to_string(),
     }
 }
 
@@ -1103,6 +1140,7 @@ fn commit_ctx(config: &Config, c: &CommitInfo) -> CommitCtx {
         }),
         scope: c.scope.clone(),
         subject: c.subject.clone(),
+        text: c.description.clone(),
         breaking: c.breaking,
         prs: c
             .prs
@@ -1171,6 +1209,17 @@ mod tests {
     /// The typed and the value form of the audience filter agree on every
     /// field, so templates and `page_context` see the same.
     #[test]
+    fn version_ranges_for_readers() {
+        assert_eq!(
+            affects_text(">=1.1.0, <1.2.0"),
+            "1.1.0 up to (not including) 1.2.0"
+        );
+        assert_eq!(affects_text(">=1.1.0"), "1.1.0 and later");
+        assert_eq!(affects_text("=1.1.3"), "1.1.3");
+        assert_eq!(affects_text("^1.1"), "^1.1");
+    }
+
+    #[test]
     fn one_audience_filter_for_values_and_contexts() {
         let text = |s: &str| Text::inline(s, Format::Html);
         let link = |s: &str| Link {
@@ -1181,6 +1230,7 @@ mod tests {
             id: "x".into(),
             origin: "file".into(),
             kind: "added".into(),
+            kind_title: "New".into(),
             breaking: false,
             highlight: false,
             has_details: false,
