@@ -199,3 +199,43 @@ fn color_choice_applies_to_the_check_report() {
     assert!(!run("never").contains('\x1b'));
     assert!(!run("auto").contains('\x1b'), "a pipe is not a terminal");
 }
+
+/// The main manual page names one page per command: `man --dir` writes
+/// them all, so none of the names points nowhere.
+#[test]
+fn man_pages_named_by_the_main_page_exist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(bin())
+        .args(["man", "--dir"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let main = std::fs::read_to_string(tmp.path().join("relnotes.1")).unwrap();
+    let named: Vec<&str> = main
+        .split("relnotes\\-")
+        .skip(1)
+        .filter_map(|s| s.split_once("(1)").map(|(n, _)| n))
+        .collect();
+    assert!(named.len() > 10, "{named:?}");
+    for n in named {
+        assert!(tmp.path().join(format!("relnotes-{n}.1")).is_file(), "{n}");
+    }
+}
+
+/// Regression: `--out -` created a folder named `-`.
+#[test]
+fn out_dash_is_refused_not_a_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    relnotes::app::demo::write_sample(tmp.path()).unwrap();
+    for args in [&["build", "--out", "-"][..], &["kb", "--out", "-"][..]] {
+        let out = std::process::Command::new(bin())
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--out -"));
+        assert!(!tmp.path().join("-").exists());
+    }
+}

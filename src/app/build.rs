@@ -25,6 +25,7 @@ pub struct BuildRequest {
 }
 
 pub fn run(g: &Global, req: BuildRequest) -> Result<Outcome> {
+    super::refuse_stdout_dir(req.out.as_deref())?;
     let sources = super::load(g, Some(&req.target))?;
     let formats = if req.formats.is_empty() {
         sources.config.output.formats.clone()

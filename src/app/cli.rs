@@ -94,7 +94,7 @@ pub enum Command {
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the manual page (roff).
-    Man,
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +222,14 @@ pub struct SchemaArgs {
     /// Which file.
     #[arg(value_enum)]
     pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page (relnotes.1 and one per command, which the main
+    /// page refers to) into this folder instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

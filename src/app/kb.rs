@@ -32,6 +32,7 @@ pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
         format,
         audience,
     } = args;
+    super::refuse_stdout_dir(out.as_deref())?;
     let sources = super::load(g, Some(&Target::All))?;
     let out = match out {
         Some(o) => o,

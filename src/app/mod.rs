@@ -87,7 +87,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Init => init::run(&g),
         Command::Schema(a) => schema::run(a.kind),
         Command::Completions(a) => schema::completions(a.shell),
-        Command::Man => schema::man(),
+        Command::Man(a) => schema::man(a.dir.as_deref()),
     }
 }
 
@@ -122,6 +122,17 @@ pub fn print_stdout(s: &str) -> Result<()> {
     out.write_all(s.as_bytes())
         .and_then(|_| out.flush())
         .map_err(|e| Error::io("writing", "stdout", e))
+}
+
+/// `--out -` names standard output, which takes no folder of pages.
+pub fn refuse_stdout_dir(out: Option<&std::path::Path>) -> Result<()> {
+    if out.is_some_and(|o| o.as_os_str() == "-") {
+        return Err(Error::usage(
+            "`--out -` would write a folder of pages to standard output",
+            "give a folder to --out (`relnotes context` prints the release model as JSON)",
+        ));
+    }
+    Ok(())
 }
 
 /// The repository's working directory, for commands that write inputs.

@@ -31,13 +31,34 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// `relnotes man`.
-pub fn man() -> Result<Outcome> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut buf)
-        .map_err(|e| Error::io("writing", "stdout", e))?;
-    print_stdout(&String::from_utf8_lossy(&buf))?;
+/// `relnotes man`: the main page on standard output, or with `dir` every
+/// page, so the `relnotes-build(1)` the main page names exist.
+pub fn man(dir: Option<&std::path::Path>) -> Result<Outcome> {
+    let mut cmd = Cli::command();
+    // Built, so the generated `help` command is listed (and gets a page).
+    cmd.build();
+    let Some(dir) = dir else {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(cmd)
+            .render(&mut buf)
+            .map_err(|e| Error::io("writing", "stdout", e))?;
+        print_stdout(&String::from_utf8_lossy(&buf))?;
+        return Ok(Outcome::Success);
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    let mut pages = vec![("relnotes".to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        let name = format!("relnotes-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name)));
+    }
+    for (name, page) in pages {
+        let path = dir.join(format!("{name}.1"));
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(page)
+            .render(&mut buf)
+            .map_err(|e| Error::io("writing", &path, e))?;
+        std::fs::write(&path, buf).map_err(|e| Error::io("writing", &path, e))?;
+    }
     Ok(Outcome::Success)
 }
 
