@@ -1,6 +1,16 @@
 //! `relnotes new`, `relnotes release` and `relnotes next`.
 
-use crate::harness::{case_repo, run_in};
+use crate::harness::{bin, case_repo, run_in};
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
 
 fn repo(case: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -140,4 +150,65 @@ fn release_moves_change_files_and_writes_pending_metadata() {
     assert_eq!(code, 0);
     assert!(out.contains("kept the existing"), "{out}");
     assert_eq!(std::fs::read_to_string(&meta).unwrap(), "name: Kept\n");
+}
+
+/// `init` names the project after its manifest (never "My Project"), and
+/// every commented example in the configuration it writes stays valid when
+/// uncommented.
+#[test]
+fn init_names_the_project_and_its_examples_stay_valid() {
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"acme-tool\"\nversion = \"0.1.0\"\n",
+            "acme-tool",
+        ),
+        (
+            "package.json",
+            "{\"name\": \"@acme/web\", \"version\": \"1.0.0\"}",
+            "@acme/web",
+        ),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"acme-py\"\n",
+            "acme-py",
+        ),
+        ("README", "no manifest", "repo"),
+    ];
+    for (file, text, name) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        git(&repo, &["init", "-q"]);
+        std::fs::write(repo.join(file), text).unwrap();
+        let out = std::process::Command::new(bin())
+            .arg("init")
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{file}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("next steps"), "{stdout}");
+        let path = repo.join(".relnotes/config.yaml");
+        let written = std::fs::read_to_string(&path).unwrap();
+        let config: relnotes::domain::config::Config =
+            relnotes::sources::yaml::parse(&path, &written, 1).unwrap();
+        assert_eq!(config.project.name, name, "{file}");
+        let uncommented: String = written
+            .lines()
+            .map(|l| {
+                let indent = l.len() - l.trim_start().len();
+                match l.trim_start().strip_prefix("# ") {
+                    Some(rest) => format!("{}{rest}\n", &l[..indent]),
+                    None => format!("{l}\n"),
+                }
+            })
+            .collect();
+        let full: relnotes::domain::config::Config =
+            relnotes::sources::yaml::parse(&path, &uncommented, 1)
+                .unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+        full.validate(&path).unwrap();
+        assert_eq!(full.segments.len(), 2, "{uncommented}");
+        assert!(full.links.pr.is_some());
+    }
 }
