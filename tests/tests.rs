@@ -14,5 +14,6 @@ mod fixtures;
 mod git_walk;
 mod kb;
 mod layers;
+mod layout;
 mod preview;
 mod scaffold;

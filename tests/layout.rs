@@ -1,0 +1,90 @@
+//! Every page kind fits the text column in a browser, on a desktop and on a
+//! phone: tests/browser/layout.mjs opens each in headless Chromium at 1280
+//! and 390 px and fails on sideways scrolling.
+
+use std::path::Path;
+
+use crate::harness::case_repo;
+
+/// What the browser tests need, or why they cannot run here.
+fn browser_missing() -> Vec<&'static str> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let node_ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    [
+        (!node_ok, "node"),
+        (
+            !Path::new("/usr/bin/chromium").exists(),
+            "/usr/bin/chromium",
+        ),
+        (
+            !root
+                .join("tests/browser/node_modules/playwright-core")
+                .is_dir(),
+            "tests/browser/node_modules (npm ci --prefix tests/browser)",
+        ),
+    ]
+    .into_iter()
+    .filter(|(m, _)| *m)
+    .map(|(_, what)| what)
+    .collect()
+}
+
+#[test]
+fn every_page_kind_fits_at_desktop_and_phone_widths() {
+    let missing = browser_missing();
+    if !missing.is_empty() {
+        let msg = format!("browser test skipped: missing {}", missing.join(", "));
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{msg} (CI=true)"
+        );
+        eprintln!("{msg}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    case_repo("octoacme", repo);
+    for args in [&["build", "--all"][..], &["kb", "--out", "dist/kb"][..]] {
+        let out = std::process::Command::new(crate::harness::bin())
+            .args(args)
+            .current_dir(repo)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let pages = [
+        "1.1.0/customer/index.html",
+        "1.1.0/customer/enterprise.html",
+        "1.1.0/support.html",
+        "1.1.0/stakeholders.html",
+        "1.1.0/readiness.html",
+        "2.0.0/stakeholders.html",
+        "2.0.0/readiness.html",
+        "kb/index.html",
+        "kb/releases/index.html",
+        "kb/releases/1.1.0.html",
+        "kb/issues/index.html",
+        "kb/issues/KI-7.html",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("node")
+        .arg(root.join("tests/browser/layout.mjs"))
+        .arg(repo.join("dist"))
+        .args(pages)
+        .current_dir(root)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "layout.mjs failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
