@@ -407,3 +407,52 @@ fn template_contexts_hold_only_what_the_audience_may_see() {
         }
     }
 }
+
+/// A segment's page shows the segment's own summary and highlights, links
+/// to no other segment, and a summary every customer reads that speaks of a
+/// segment-only change is warned about.
+#[test]
+fn segments_have_their_own_summary_and_highlights() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    octoacme(repo);
+    let meta = repo.join(".relnotes/releases/1.1.0.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let text = text.replacen(
+        "summary: |\n  Bulk export for enterprise admins and faster billing pages.",
+        "summary: |\n  Enterprise admins can now export all invoices at once, and billing pages are faster.\nsegments:\n  enterprise:\n    summary: Your admins can export every invoice in one go.\n    highlights: [bulk-export]",
+        1,
+    );
+    assert!(
+        text.contains("segments:"),
+        "the sample's summary changed: {text}"
+    );
+    std::fs::write(&meta, text).unwrap();
+    let (code, _, stderr) = run_in(
+        repo,
+        &["build", "--tag", "v1.1.0", "--format", "md"].map(String::from),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("mentions change bulk-export"),
+        "no warning about the summary: {stderr}"
+    );
+    let tree = read_tree(&repo.join("dist/1.1.0/customer"));
+    let page = |p: &str| String::from_utf8_lossy(&tree[p]).into_owned();
+    let enterprise = page("enterprise.md");
+    assert!(enterprise.contains("Your admins can export every invoice in one go."));
+    assert!(!page("index.md").contains("Your admins can export"));
+    assert!(!page("beta.md").contains("Your admins can export"));
+    assert!(
+        !enterprise.contains("beta.md"),
+        "a segment page links to another"
+    );
+    // the segment's highlight comes first on its page
+    let notable = enterprise.split("## Notable changes").nth(1).unwrap();
+    assert!(
+        notable
+            .trim_start()
+            .starts_with("- New: Enterprise admins can now export"),
+        "{notable}"
+    );
+}

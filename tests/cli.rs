@@ -136,6 +136,7 @@ fn schema_describes_every_input_file() {
                 "type",
                 "summary",
                 "highlights",
+                "segments",
                 "requirements",
                 "rollback",
                 "smoke_tests",

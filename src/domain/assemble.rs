@@ -146,6 +146,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
     let mut changes = changes(config, files, &commits, date.as_deref(), &meta.highlights);
     warnings.extend(unknown_segments(config, files));
     warnings.extend(uncovered_warning(config, files, &changes));
+    warnings.extend(segment_note_warnings(config, &meta, &changes));
     for h in &meta.highlights {
         if !changes.iter().any(|c| &c.id == h) {
             warnings.push(format!("highlight `{h}` names no change of this release"));
@@ -239,6 +240,60 @@ fn unknown_segments(config: &Config, files: &[ChangeFile]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Warnings about the per-segment notes of the metadata: unknown segments
+/// and highlights, and a summary for every customer that speaks of a change
+/// only some segments get.
+fn segment_note_warnings(config: &Config, meta: &ReleaseMeta, changes: &[Change]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, notes) in &meta.segments {
+        if !config.segments.contains_key(id) {
+            out.push(format!(
+                "segments.{id}: the configuration defines no segment `{id}`"
+            ));
+        }
+        for h in &notes.highlights {
+            if !changes.iter().any(|c| &c.id == h) {
+                out.push(format!(
+                    "segments.{id}.highlights: `{h}` names no change of this release"
+                ));
+            }
+        }
+    }
+    let Some(summary) = meta.summary.as_deref() else {
+        return out;
+    };
+    for c in changes.iter().filter(|c| !c.segments.is_empty()) {
+        if mentions(summary, &c.title) {
+            out.push(format!(
+                "the summary every customer reads mentions change {} (\"{}\"), which only segment(s) {} get: say it in `segments.<id>.summary` instead",
+                c.id,
+                c.title,
+                c.segments.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// Whether `text` mentions `title`: four words of the title in a row, or
+/// the whole title when it is shorter (case and punctuation aside).
+fn mentions(text: &str, title: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (text, title) = (words(text), words(title));
+    let n = title.len().min(4);
+    if n == 0 {
+        return false;
+    }
+    title
+        .windows(n)
+        .any(|run| text.windows(n).any(|t| t == run))
 }
 
 /// A warning naming the commits that reach customers without a change

@@ -547,6 +547,9 @@ pub struct ReleaseMeta {
     pub kind: Option<ReleaseType>,
     pub summary: Option<String>,
     pub highlights: Vec<String>,
+    /// What the customer page of a segment says instead of `summary` and
+    /// `highlights`, by segment id.
+    pub segments: BTreeMap<String, SegmentNotes>,
     pub requirements: Requirements,
     pub rollback: Rollback,
     pub smoke_tests: Vec<SmokeTest>,
@@ -556,6 +559,16 @@ pub struct ReleaseMeta {
     pub deployment: Deployment,
     pub qa: Qa,
     pub incident: Incident,
+}
+
+/// A segment's own summary and highlights for one release.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SegmentNotes {
+    /// Replaces the release summary on this segment's customer page.
+    pub summary: Option<String>,
+    /// Replaces the release highlights on this segment's customer page.
+    pub highlights: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -742,10 +742,24 @@ fn layout(release: &Release, cache: &ReleaseCache, spec: &PageSpec) -> Layout {
         .copied()
         .filter(|&n| items[n].breaking && items[n].upgrade.is_some())
         .collect();
+    // A segment page may have highlights of its own.
+    let own = match (spec.page, segment) {
+        (Page::Customer, Some(s)) => release
+            .metadata
+            .segments
+            .get(s)
+            .map(|notes| &notes.highlights)
+            .filter(|h| !h.is_empty()),
+        _ => None,
+    };
+    let highlighted = |n: usize| match own {
+        Some(h) => h.contains(&release.changes[n].id),
+        None => items[n].highlight,
+    };
     let mut highlights = Vec::new();
     let mut sections: Vec<(String, Vec<usize>)> = Vec::new();
     for n in shown {
-        if items[n].highlight {
+        if highlighted(n) {
             highlights.push(n);
             continue;
         }
@@ -904,6 +918,15 @@ fn issue(config: &Config, k: &KnownIssue, format: Format) -> IssueCtx {
     }
 }
 
+/// The summary a segment's customer page shows instead of the release's.
+fn segment_summary<'a>(release: &'a Release, spec: &PageSpec) -> Option<&'a str> {
+    if spec.page != Page::Customer {
+        return None;
+    }
+    let notes = release.metadata.segments.get(spec.segment.as_deref()?)?;
+    notes.summary.as_deref().filter(|s| !s.trim().is_empty())
+}
+
 /// A version range as readers say it: `>=1.1.0, <1.2.0` becomes
 /// `1.1.0 up to (not including) 1.2.0`. Ranges of other shapes stay as
 /// written.
@@ -1026,7 +1049,9 @@ fn page_frame(
         (Page::Readiness, _) => format!("{title}: release readiness"),
     };
     let ext = format.ext();
-    let segment_pages = if spec.page == Page::Customer {
+    // The page for all customers lists the segment pages; a segment's page
+    // links to no other segment's: its readers need not learn of them.
+    let segment_pages = if spec.page == Page::Customer && segment.is_none() {
         std::iter::once(Link {
             label: "All customers".into(),
             url: Some(format!("index.{ext}")),
@@ -1106,7 +1131,9 @@ fn page_frame(
             kind: release.kind.bump.as_str().to_string(),
             previous_version: release.previous.as_ref().map(|p| p.version.clone()),
             prerelease: semver::Version::parse(&release.version).is_ok_and(|v| !v.pre.is_empty()),
-            summary: release.summary.as_deref().map(|s| Text::block(s, format)),
+            summary: segment_summary(release, spec)
+                .or(release.summary.as_deref())
+                .map(|s| Text::block(s, format)),
             last_known_good: release.last_known_good.clone(),
         },
         highlights: Vec::new(),
