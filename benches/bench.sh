@@ -16,7 +16,7 @@ usage() {
 usage: benches/bench.sh [RELNOTES_BINARY] [options]
 
   RELNOTES_BINARY       relnotes to measure (env RELNOTES;
-                        default target/release/relnotes)
+                        default target/dist/relnotes)
   --sizes "N1 N2 ..."   commit counts (env BENCH_SIZES; default "50000 100000")
   --tags M              release tags per repository (env BENCH_TAGS; default 1000)
   --known-issues K      known issues (env BENCH_KNOWN_ISSUES; default 300)
@@ -83,12 +83,12 @@ done
 sizes="$(printf '%s\n' $sizes | sort -n | uniq | tr '\n' ' ')"
 
 # --- tools -----------------------------------------------------------------
-relnotes="${bin_arg:-${RELNOTES:-$root/target/release/relnotes}}"
+relnotes="${bin_arg:-${RELNOTES:-$root/target/dist/relnotes}}"
 if [[ "$relnotes" != */* ]]; then
     relnotes="$(command -v "$relnotes" || true)"
     [ -n "$relnotes" ] || die "relnotes binary not found on PATH"
 fi
-[ -x "$relnotes" ] || die "relnotes binary not found at $relnotes; build it first: cargo build --release"
+[ -x "$relnotes" ] || die "relnotes binary not found at $relnotes; build it first: cargo build --profile dist"
 relnotes="$(cd "$(dirname "$relnotes")" && pwd)/$(basename "$relnotes")"
 
 command -v git >/dev/null || die "git is not installed"

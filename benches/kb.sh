@@ -14,7 +14,7 @@ usage() {
 usage: benches/kb.sh [RELNOTES_BINARY] [options]
 
   RELNOTES_BINARY      relnotes to measure (env RELNOTES;
-                       default target/release/relnotes)
+                       default target/dist/relnotes)
   --commits N          commits in the generated history (env KB_COMMITS; default 20000)
   --tags M             release tags (env KB_TAGS; default 1000)
   --known-issues K     known issues (env KB_KNOWN_ISSUES; default 500)
@@ -55,8 +55,8 @@ for v in commits tags known_issues reps seed; do
 done
 [ "$reps" -ge 1 ] || die "--reps must be at least 1"
 
-relnotes="${bin_arg:-${RELNOTES:-$root/target/release/relnotes}}"
-[ -x "$relnotes" ] || die "relnotes binary not found at $relnotes; build it first: cargo build --release"
+relnotes="${bin_arg:-${RELNOTES:-$root/target/dist/relnotes}}"
+[ -x "$relnotes" ] || die "relnotes binary not found at $relnotes; build it first: cargo build --profile dist"
 command -v git >/dev/null || die "git is not installed"
 command -v python3 >/dev/null || die "python3 is not installed"
 

@@ -240,3 +240,31 @@ fn out_dash_is_refused_not_a_folder() {
         assert!(!tmp.path().join("-").exists());
     }
 }
+
+/// `--version` names the commit relnotes was built from, when built in a
+/// git checkout (as here): `relnotes 0.1.0 (1a2b3c4d5e6f)`.
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = std::process::Command::new(bin())
+        .arg("--version")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let want = format!("relnotes {}", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&want), "{text}");
+    let built_in_checkout = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if built_in_checkout {
+        let commit = text[want.len()..].trim();
+        let hex = commit.trim_start_matches('(').trim_end_matches(')');
+        assert!(
+            commit.starts_with('(')
+                && hex.len() == 12
+                && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{text}"
+        );
+    }
+}

@@ -314,3 +314,37 @@ pub fn diff(want: &[u8], got: &[u8]) -> String {
         .header("expected", "actual")
         .to_string()
 }
+
+/// The folder of the browser tests, once node, Chromium and playwright-core
+/// are there. The browser tests are `#[ignore]`d, so plain `cargo test`
+/// lists them as ignored instead of passing them silently; whoever runs them
+/// (`.ci/run` does, with `--include-ignored`) gets a failure saying what is
+/// missing.
+pub fn browser_ready() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing: Vec<&str> = [
+        (!node_ok, "node"),
+        (
+            !Path::new("/usr/bin/chromium").exists(),
+            "/usr/bin/chromium (apt-get install chromium)",
+        ),
+        (
+            !dir.join("node_modules/playwright-core").is_dir(),
+            "tests/browser/node_modules (npm ci --prefix tests/browser)",
+        ),
+    ]
+    .into_iter()
+    .filter(|(m, _)| *m)
+    .map(|(_, what)| what)
+    .collect();
+    assert!(
+        missing.is_empty(),
+        "this browser test needs {}; .ci/run installs them",
+        missing.join(", ")
+    );
+    dir
+}

@@ -6,44 +6,10 @@ use std::path::Path;
 
 use crate::harness::case_repo;
 
-/// What the browser tests need, or why they cannot run here.
-fn browser_missing() -> Vec<&'static str> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let node_ok = std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    [
-        (!node_ok, "node"),
-        (
-            !Path::new("/usr/bin/chromium").exists(),
-            "/usr/bin/chromium",
-        ),
-        (
-            !root
-                .join("tests/browser/node_modules/playwright-core")
-                .is_dir(),
-            "tests/browser/node_modules (npm ci --prefix tests/browser)",
-        ),
-    ]
-    .into_iter()
-    .filter(|(m, _)| *m)
-    .map(|(_, what)| what)
-    .collect()
-}
-
 #[test]
+#[ignore = "browser test: needs node, /usr/bin/chromium and `npm ci --prefix tests/browser`; .ci/run runs it with --include-ignored"]
 fn every_page_kind_fits_at_desktop_and_phone_widths() {
-    let missing = browser_missing();
-    if !missing.is_empty() {
-        let msg = format!("browser test skipped: missing {}", missing.join(", "));
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{msg} (CI=true)"
-        );
-        eprintln!("{msg}");
-        return;
-    }
+    crate::harness::browser_ready();
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
     case_repo("octoacme", repo);

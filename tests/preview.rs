@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -752,38 +752,10 @@ fn preview_warns_when_listening_beyond_loopback_and_rejects_unknown_tags() {
 
 // ------------------------------------------------------------------ browser
 
-/// Node, `playwright-core` and Chromium, or why the browser test cannot run.
-fn browser_setup() -> Result<PathBuf, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !Path::new("/usr/bin/chromium").exists() {
-        return Err("/usr/bin/chromium is missing".into());
-    }
-    if Command::new("node")
-        .arg("--version")
-        .output()
-        .map(|o| !o.status.success())
-        .unwrap_or(true)
-    {
-        return Err("node is missing".into());
-    }
-    if !dir.join("node_modules/playwright-core").is_dir() {
-        return Err("tests/browser/node_modules is missing (npm ci --prefix tests/browser)".into());
-    }
-    Ok(dir)
-}
-
 #[test]
+#[ignore = "browser test: needs node, /usr/bin/chromium and `npm ci --prefix tests/browser`; .ci/run runs it with --include-ignored"]
 fn preview_reloads_an_open_page_in_the_browser() {
-    let dir = match browser_setup() {
-        Ok(d) => d,
-        Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("browser test cannot run under CI: {why}")
-        }
-        Err(why) => {
-            eprintln!("skipped preview_reloads_an_open_page_in_the_browser: {why}");
-            return;
-        }
-    };
+    let dir = crate::harness::browser_ready();
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
     octoacme(repo);

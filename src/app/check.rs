@@ -70,12 +70,12 @@ pub fn context(g: &Global, target: &Target, all: bool) -> Result<Outcome> {
     let sources = super::load(g, Some(target))?;
     let a = sources.assemble(target)?;
     let json = if all {
-        crate::render::json::to_string_pretty(&History {
+        serde_json::to_string_pretty(&History {
             project: a.project,
             releases: a.releases,
         })
     } else {
-        crate::render::json::to_string_pretty(&ReleaseJson {
+        serde_json::to_string_pretty(&ReleaseJson {
             project: &a.project,
             release: &a.releases[0],
         })

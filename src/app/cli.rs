@@ -15,7 +15,7 @@ use crate::engine::Target;
 #[derive(Debug, Parser)]
 #[command(
     name = "relnotes",
-    version,
+    version = version(),
     about = "Release notes and release documents for customers, support and stakeholders, from git history, change files and release metadata",
     long_about = None
 )]
@@ -35,6 +35,17 @@ pub struct Cli {
     pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `relnotes --version`: the version and, when built from a git checkout,
+/// the commit (`0.1.0 (1a2b3c4d5e6f)`).
+pub fn version() -> String {
+    let commit = env!("RELNOTES_COMMIT");
+    if commit.is_empty() {
+        env!("CARGO_PKG_VERSION").to_string()
+    } else {
+        format!("{} ({commit})", env!("CARGO_PKG_VERSION"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -4,7 +4,6 @@
 //! template reference), already filtered for the page's audience, so a custom
 //! template cannot leak internal text onto a customer page.
 
-pub mod json;
 pub mod kb;
 pub mod markdown;
 pub mod preview;

@@ -54,7 +54,7 @@ pub fn render_release(
 /// newline.
 pub fn release_json(project: &Project, release: &Release) -> Result<String> {
     let mut json = Vec::with_capacity(256 * 1024);
-    super::json::write_pretty(&mut json, &ReleaseJson { project, release })
+    serde_json::to_writer_pretty(&mut json, &ReleaseJson { project, release })
         .map_err(|e| Error::json("the release model", e))?;
     json.push(b'\n');
     String::from_utf8(json).map_err(|e| Error::json("the release model", e))
