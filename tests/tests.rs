@@ -16,4 +16,5 @@ mod kb;
 mod layers;
 mod layout;
 mod preview;
+mod repos;
 mod scaffold;

@@ -69,16 +69,30 @@ pub struct Peeled {
 pub use crate::domain::assemble::Commit;
 
 impl Repo {
-    /// Opens the repository containing `path`.
+    /// Opens the repository containing `path`, as git finds it: `GIT_DIR`
+    /// and `GIT_WORK_TREE` (set in git hooks) when `path` is the current
+    /// folder, and a `.git` file (`git clone --separate-git-dir`, worktrees,
+    /// submodules) whose folder is the working tree.
     pub fn open(path: &Path) -> Result<Repo> {
-        let repo = git2::Repository::discover(path).map_err(|e| Error::Git {
-            message: format!(
-                "{} is not inside a git repository ({})",
-                path.display(),
-                e.message()
-            ),
-            help: "run relnotes inside a git repository, or pass --repo PATH".into(),
-        })?;
+        let from_env = path == Path::new(".") && std::env::var_os("GIT_DIR").is_some();
+        let opened = if from_env {
+            git2::Repository::open_from_env()
+        } else {
+            git2::Repository::discover(path)
+        };
+        let repo = opened.map_err(|e| open_error(path, &e))?;
+        let worktree = if from_env {
+            std::env::var_os("GIT_WORK_TREE")
+                .map(PathBuf::from)
+                .or_else(|| std::env::current_dir().ok())
+        } else {
+            gitlink_worktree(path)
+        };
+        if let Some(dir) = worktree {
+            if (from_env || !repo.is_bare()) && repo.workdir() != Some(dir.as_path()) {
+                repo.set_workdir(&dir, false).map_err(git_err)?;
+            }
+        }
         let sha1 = repo
             .config()
             .and_then(|c| c.get_string("extensions.objectformat"))
@@ -489,6 +503,42 @@ fn decoded(
         }
     });
     (c.time, c.parents, commit)
+}
+
+/// The folder holding the `.git` file nearest above `path`, if the nearest
+/// `.git` is a file (a gitlink): that folder is the working tree, whatever
+/// libgit2 guesses from the git directory's place.
+fn gitlink_worktree(path: &Path) -> Option<PathBuf> {
+    let start = path.canonicalize().ok()?;
+    let dir = start.ancestors().find(|d| d.join(".git").exists())?;
+    dir.join(".git").is_file().then(|| dir.to_path_buf())
+}
+
+/// Why a repository could not be opened, in words a user can act on.
+fn open_error(path: &Path, e: &git2::Error) -> Error {
+    let msg = e.message();
+    if msg.contains("object format") || msg.contains("objectformat") {
+        return Error::Git {
+            message: format!(
+                "{} is a SHA-256 repository, which relnotes cannot read yet ({msg})",
+                path.display()
+            ),
+            help: "run relnotes on a SHA-1 repository; SHA-256 support needs a git reader that has it (see the book's Performance chapter)".into(),
+        };
+    }
+    if msg.contains("refstorage") || msg.contains("reftable") {
+        return Error::Git {
+            message: format!(
+                "{} keeps its references in the reftable format, which relnotes cannot read yet ({msg})",
+                path.display()
+            ),
+            help: "convert the references with `git refs migrate --ref-format=files` (git 2.46 or later), then run again".into(),
+        };
+    }
+    Error::Git {
+        message: format!("{} is not inside a git repository ({msg})", path.display()),
+        help: "run relnotes inside a git repository, or pass --repo PATH".into(),
+    }
 }
 
 fn oid(s: &str) -> Result<git2::Oid> {

@@ -1,0 +1,125 @@
+//! Repository layouts found in the wild: a `.git` file pointing elsewhere
+//! (`git clone --separate-git-dir`), `GIT_DIR`/`GIT_WORK_TREE` as git hooks
+//! set them, and the formats relnotes cannot read (SHA-256, reftable),
+//! which must say so plainly.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::bin;
+
+fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_AUTHOR_NAME", "A")
+        .env("GIT_AUTHOR_EMAIL", "a@example.org")
+        .env("GIT_COMMITTER_NAME", "A")
+        .env("GIT_COMMITTER_EMAIL", "a@example.org")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A repository in `dir` (created with `init` args) with one tagged
+/// release and a change file.
+fn tagged(dir: &Path, init: &[&str]) -> bool {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut args = vec!["init", "-q"];
+    args.extend(init);
+    if !git(dir, &args) {
+        return false;
+    }
+    let changes = dir.join(".relnotes/changes/1.0.0");
+    std::fs::create_dir_all(&changes).unwrap();
+    std::fs::write(
+        changes.join("first.md"),
+        "---\ntype: added\n---\nThe first version.\n",
+    )
+    .unwrap();
+    git(dir, &["add", "."])
+        && git(dir, &["commit", "-q", "-m", "feat: first"])
+        && git(dir, &["tag", "v1.0.0"])
+}
+
+fn relnotes(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> (i32, String) {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Regression: with `--separate-git-dir`, `.relnotes/` was read from beside
+/// the git directory and `dist/` written there.
+#[test]
+fn a_separate_git_dir_reads_and_writes_in_the_working_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    assert!(tagged(&src, &[]));
+    let gitdir = tmp.path().join("gitdir");
+    let wt = tmp.path().join("wt");
+    assert!(git(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--separate-git-dir",
+            gitdir.to_str().unwrap(),
+            "src",
+            "wt"
+        ]
+    ));
+    assert!(wt.join(".git").is_file());
+    let (code, stderr) = relnotes(&wt, &["build", "--format", "md"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(wt.join("dist/1.0.0/customer/index.md")).unwrap();
+    assert!(page.contains("The first version."), "{page}");
+    assert!(!tmp.path().join("dist").exists());
+}
+
+/// Regression: `GIT_DIR` and `GIT_WORK_TREE` (as in git hooks) were ignored.
+#[test]
+fn git_dir_and_work_tree_from_the_environment_are_honoured() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    assert!(tagged(&repo, &[]));
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let (code, stderr) = relnotes(
+        &elsewhere,
+        &["build", "--format", "md"],
+        &[("GIT_DIR", &repo.join(".git")), ("GIT_WORK_TREE", &repo)],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(repo.join("dist/1.0.0/customer/index.md")).unwrap();
+    assert!(page.contains("The first version."), "{page}");
+}
+
+/// SHA-256 and reftable repositories fail with a plain statement, not
+/// "not inside a git repository". (Skipped where git itself cannot make
+/// them.)
+#[test]
+fn unsupported_repository_formats_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (init, word) in [
+        (&["--object-format=sha256"][..], "SHA-256"),
+        (&["--ref-format=reftable"][..], "reftable"),
+    ] {
+        let dir = tmp.path().join(word);
+        if !tagged(&dir, init) {
+            eprintln!("git cannot create a {word} repository here; not checked");
+            continue;
+        }
+        let (code, stderr) = relnotes(&dir, &["build"], &[]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(word), "{stderr}");
+        assert!(!stderr.contains("not inside a git repository"), "{stderr}");
+    }
+}
