@@ -123,3 +123,64 @@ fn unsupported_repository_formats_are_named() {
         assert!(!stderr.contains("not inside a git repository"), "{stderr}");
     }
 }
+
+/// Commits show the author's date by default, as `git log` does, and the
+/// committer's with `commits.date: committer`.
+#[test]
+fn commit_dates_are_the_authors_unless_configured() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    assert!(git(repo, &["init", "-q"]));
+    let ok = Command::new("git")
+        .args([
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "feat: written long ago",
+        ])
+        .current_dir(repo)
+        .env("GIT_AUTHOR_DATE", "2025-01-02T03:04:05Z")
+        .env("GIT_COMMITTER_DATE", "2026-06-07T08:09:10Z")
+        .env("GIT_AUTHOR_NAME", "A")
+        .env("GIT_AUTHOR_EMAIL", "a@example.org")
+        .env("GIT_COMMITTER_NAME", "C")
+        .env("GIT_COMMITTER_EMAIL", "c@example.org")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let time = |repo: &Path| {
+        let out = Command::new(bin())
+            .args(["context", "--unreleased", "--version", "0.1.0"])
+            .current_dir(repo)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["release"]["commits"][0]["time"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        time(repo).starts_with("2025-01-02T03:04:05"),
+        "{}",
+        time(repo)
+    );
+    std::fs::create_dir_all(repo.join(".relnotes")).unwrap();
+    std::fs::write(
+        repo.join(".relnotes/config.yaml"),
+        "commits:\n  date: committer\n",
+    )
+    .unwrap();
+    assert!(
+        time(repo).starts_with("2026-06-07T08:09:10"),
+        "{}",
+        time(repo)
+    );
+}

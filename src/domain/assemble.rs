@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::domain::config::{Config, CustomerCommits};
+use crate::domain::config::{CommitDate, Config, CustomerCommits};
 use crate::domain::input::{
     Audience, ChangeFile, ChangeKind, IssueStatus, KnownIssueFile, ReleaseMeta, ReleaseMetaFile,
     Window,
@@ -27,9 +27,12 @@ pub struct Commit {
     pub parent_count: usize,
     pub author_name: String,
     pub author_email: String,
-    /// Seconds since the epoch.
+    /// The committer's time: seconds since the epoch.
     pub time: i64,
     pub offset_minutes: i32,
+    /// The author's time (what `git log` shows).
+    pub author_time: i64,
+    pub author_offset_minutes: i32,
     pub message: String,
     /// The message was not valid UTF-8 and was decoded lossily.
     pub lossy: bool,
@@ -126,7 +129,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
                 &c.id[..12.min(c.id.len())]
             ));
         }
-        commits.push(commit_info(c));
+        commits.push(commit_info(c, config.commits.date));
     }
     let meta: ReleaseMeta = input.meta.map(|m| m.meta.clone()).unwrap_or_default();
     let meta_path = cx.rel(&cx.dir.join("releases").join(format!("{version}.yaml")));
@@ -569,8 +572,12 @@ pub fn known_issue(f: &KnownIssueFile, root: &Path) -> KnownIssue {
 }
 
 /// A commit as the model shows it: Conventional Commit parts, PRs,
-/// co-authors.
-pub fn commit_info(c: &Commit) -> CommitInfo {
+/// co-authors, and the date `commits.date` asks for.
+pub fn commit_info(c: &Commit, date: CommitDate) -> CommitInfo {
+    let (secs, offset) = match date {
+        CommitDate::Author => (c.author_time, c.author_offset_minutes),
+        CommitDate::Committer => (c.time, c.offset_minutes),
+    };
     let p = conventional::parse(&c.message);
     let subject = text::subject(&c.message);
     CommitInfo {
@@ -593,7 +600,7 @@ pub fn commit_info(c: &Commit) -> CommitInfo {
         author: c.author_name.clone(),
         author_email: c.author_email.clone(),
         co_authors: p.co_authors,
-        time: rfc3339(c.time, c.offset_minutes),
+        time: rfc3339(secs, offset),
         merge: c.parent_count > 1,
         covered: false,
     }

@@ -125,6 +125,21 @@ pub struct Commits {
     /// In a release with change files: whether customer-visible commits
     /// that no change file covers are listed for customers too.
     pub customer: CustomerCommits,
+    /// Which date of a commit pages and `release.json` show.
+    pub date: CommitDate,
+}
+
+/// A commit's two dates.
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitDate {
+    /// When the change was written, as `git log` shows it.
+    #[default]
+    Author,
+    /// When the commit was made (after a rebase or cherry-pick: then).
+    Committer,
 }
 
 impl Default for Commits {
@@ -145,6 +160,7 @@ impl Default for Commits {
                 .to_vec(),
             skip: vec![r"^chore\(release\)".into()],
             customer: CustomerCommits::default(),
+            date: CommitDate::default(),
         }
     }
 }

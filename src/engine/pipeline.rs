@@ -299,7 +299,7 @@ impl Sources {
         let mut infos: Vec<_> = commits
             .iter()
             .filter(|c| !cx.skipped(c))
-            .map(assemble::commit_info)
+            .map(|c| assemble::commit_info(c, self.config.commits.date))
             .collect();
         let files = self.change_files(&["unreleased".to_string()]);
         assemble::mark_covered(&files, &mut infos);

@@ -459,6 +459,8 @@ impl Repo {
             parents: c.parent_ids().collect(),
             author_name: author.name_bytes(),
             author_email: author.email_bytes(),
+            author_time: author.when().seconds(),
+            author_offset_minutes: author.when().offset_minutes(),
             time: c.time().seconds(),
             offset_minutes: c.time().offset_minutes(),
             encoding: c.message_encoding().ok().flatten().map(str::as_bytes),
@@ -498,6 +500,8 @@ fn decoded(
             author_email: String::from_utf8_lossy(c.author_email).into_owned(),
             time: c.time,
             offset_minutes: c.offset_minutes,
+            author_time: c.author_time,
+            author_offset_minutes: c.author_offset_minutes,
             message,
             lossy,
         }

@@ -36,6 +36,9 @@ pub struct RawCommit<'a> {
     pub parents: Vec<git2::Oid>,
     pub author_name: &'a [u8],
     pub author_email: &'a [u8],
+    /// The author's time and offset (what `git log` shows).
+    pub author_time: i64,
+    pub author_offset_minutes: i32,
     /// The committer's time and offset, as `git2::Commit::time`.
     pub time: i64,
     pub offset_minutes: i32,
@@ -292,7 +295,8 @@ pub fn parse(raw: &[u8]) -> Option<RawCommit<'_>> {
     while let Some(p) = line(b"parent ") {
         parents.push(hex_oid(p)?);
     }
-    let (author_name, author_email, _, _) = signature(line(b"author ")?)?;
+    let (author_name, author_email, author_time, author_offset_minutes) =
+        signature(line(b"author ")?)?;
     // Extra author lines are skipped, as libgit2 does.
     while line(b"author ").is_some() {}
     let (_, _, time, offset_minutes) = signature(line(b"committer ")?)?;
@@ -329,6 +333,8 @@ pub fn parse(raw: &[u8]) -> Option<RawCommit<'_>> {
         parents,
         author_name,
         author_email,
+        author_time,
+        author_offset_minutes,
         time,
         offset_minutes,
         encoding,
