@@ -38,10 +38,15 @@ impl Drop for Preview {
 
 impl Preview {
     fn start(repo: &Path, args: &[&str]) -> Preview {
+        Preview::start_with(repo, args, &[])
+    }
+
+    fn start_with(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Preview {
         let started = Instant::now();
         let mut child = Command::new(bin())
             .args(["preview", "--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(repo)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -748,6 +753,76 @@ fn preview_warns_when_listening_beyond_loopback_and_rejects_unknown_tags() {
     );
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stderr.contains("v9.9.9"), "{stderr}");
+}
+
+/// With a --host beyond loopback, names given with --allow-host (and the
+/// machine's own) are answered, others refused; loopback names only from
+/// this machine (the remote case is a unit test of `hosts`).
+#[test]
+fn preview_beyond_loopback_answers_allowed_names_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let mut child = Command::new(bin())
+        .args(["preview", "--port", "0", "--host", "0.0.0.0"])
+        .args(["--allow-host", "My-Laptop.local"])
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .trim()
+        .strip_prefix("preview: http://0.0.0.0:")
+        .and_then(|r| r.strip_suffix('/'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    let colleague = request(port, "GET", "/", Some(&format!("my-laptop.local:{port}")));
+    let stranger = request(port, "GET", "/", Some("evil.example"));
+    let here = request(port, "GET", "/", Some(&format!("localhost:{port}")));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(colleague.status, 200, "{}", colleague.body);
+    assert_eq!(stranger.status, 403);
+    assert_eq!(here.status, 200);
+    assert!(stderr.contains("my-laptop.local"), "{stderr}");
+    assert!(stderr.contains("--allow-host"), "{stderr}");
+}
+
+/// Regression: 1,100 idle connections starved the server. Past the cap a
+/// connection gets a 503 at once; idle ones are closed after the header
+/// timeout; then a real request is served. (A cap of 16 and a timeout of
+/// one second through `RELNOTES_PREVIEW_LIMITS`, 32 idle connections.)
+#[test]
+fn idle_connections_are_capped_and_closed() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let p = Preview::start_with(tmp.path(), &[], &[("RELNOTES_PREVIEW_LIMITS", "1,16")]);
+    let idle: Vec<TcpStream> = (0..32)
+        .map(|_| TcpStream::connect(("127.0.0.1", p.port)).unwrap())
+        .collect();
+    let mut refused = 0;
+    let mut closed = 0;
+    for mut s in idle {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut buf = Vec::new();
+        match s.read_to_end(&mut buf) {
+            Ok(_) if String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 503") => refused += 1,
+            Ok(_) => closed += 1,
+            Err(e) => panic!("an idle connection stayed open: {e}"),
+        }
+    }
+    // The preview's own first request may still hold a slot briefly.
+    assert!(refused >= 15, "refused {refused}, closed {closed}");
+    assert_eq!(refused + closed, 32);
+    let started = Instant::now();
+    let r = p.get("/");
+    assert_eq!(r.status, 200);
+    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 // ------------------------------------------------------------------ browser

@@ -223,6 +223,10 @@ pub struct PreviewArgs {
     /// notes to the network.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
+    /// With a --host other than loopback: another name this machine is
+    /// reached by (repeatable); its own names and addresses are accepted.
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
     /// Open the index page in the default browser.
     #[arg(long)]
     pub open: bool,

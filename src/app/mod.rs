@@ -93,7 +93,14 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
 
 #[cfg(feature = "preview")]
 fn preview(g: &Global, a: cli::PreviewArgs) -> Result<Outcome> {
-    preview::run(g, a.select.target(false), a.port, &a.host, a.open)?;
+    preview::run(
+        g,
+        a.select.target(false),
+        a.port,
+        &a.host,
+        &a.allow_host,
+        a.open,
+    )?;
     Ok(Outcome::Success)
 }
 

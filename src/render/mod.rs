@@ -262,6 +262,14 @@ pub(crate) fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io:
     out.write_all(&bytes[plain..])
 }
 
+/// [`escape_html`] into a new string.
+pub fn escape_html_string(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len() + 16);
+    // Writing into a Vec cannot fail.
+    let _ = escape_html(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// A template error as the user needs it: the file it came from (theirs,
 /// or the built-in name behind `builtin_prefix`), line and column, every
 /// cause, and what to do. `override_help` follows "fix <file> ".

@@ -8,6 +8,8 @@
 //! the server: the last good pages stay, with the error on top. This module
 //! wires them together, prints the address and stops on Ctrl-C or SIGTERM.
 
+mod hosts;
+mod serve;
 mod server;
 mod site;
 mod watch;
@@ -26,7 +28,14 @@ use crate::render::preview::Shell;
 use server::App;
 
 /// Runs the preview until Ctrl-C or SIGTERM.
-pub fn run(g: &Global, target: Target, port: u16, host: &str, open: bool) -> Result<()> {
+pub fn run(
+    g: &Global,
+    target: Target,
+    port: u16,
+    host: &str,
+    allow_hosts: &[String],
+    open: bool,
+) -> Result<()> {
     // Not a repository, or no such tag: nothing to preview, and nothing a
     // file edit could fix.
     let workdir = crate::sources::git::Repo::open(&g.repo)?.workdir();
@@ -67,18 +76,14 @@ pub fn run(g: &Global, target: Target, port: u16, host: &str, open: bool) -> Res
     }
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    // With a non-loopback --host, requests addressed to it are expected.
-    let extra_hosts = if loopback {
-        Vec::new()
-    } else {
-        let mut h = vec![host.to_string()];
-        h.push(match addr.ip() {
-            IpAddr::V6(ip) => format!("[{ip}]"),
-            IpAddr::V4(ip) => ip.to_string(),
-        });
-        h
-    };
-    let app = Arc::new(App::new(shell, extra_hosts, stop_rx));
+    let hosts = hosts::Hosts::new(addr.ip(), host, allow_hosts);
+    if !hosts.names().is_empty() && !g.quiet {
+        eprintln!(
+            "preview: answering requests for {} (and localhost from this machine); add names with --allow-host",
+            hosts.names().join(", ")
+        );
+    }
+    let app = Arc::new(App::new(shell, hosts, stop_rx.clone()));
     app.publish(first);
 
     let watch = {
@@ -118,11 +123,12 @@ pub fn run(g: &Global, target: Target, port: u16, host: &str, open: bool) -> Res
         .map_err(|e| Error::io("starting", "the preview server", e))?;
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let mut stopped = stop_tx.subscribe();
-        let server =
-            axum::serve(listener, server::router(app)).with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            });
+        let server = serve::serve(
+            listener,
+            server::router(app),
+            serve::Limits::from_env(),
+            stop_rx,
+        );
         tokio::select! {
             r = server => r,
             _ = async {
@@ -145,15 +151,7 @@ pub fn run(g: &Global, target: Target, port: u16, host: &str, open: bool) -> Res
 /// Rebuilds after a change and publishes the outcome.
 fn rebuild(app: &App, repo: &std::path::Path, target: &Target, paths: &[PathBuf], quiet: bool) {
     let started = Instant::now();
-    let mut result = site::build(repo, target, &app.shell);
-    if let Err(Error::Io { source, .. }) = &result {
-        // A file listed and gone before it was read: an editor between
-        // writing a temporary file and renaming it. Once more, shortly.
-        if source.kind() == std::io::ErrorKind::NotFound {
-            std::thread::sleep(Duration::from_millis(150));
-            result = site::build(repo, target, &app.shell);
-        }
-    }
+    let result = settled(|| site::build(repo, target, &app.shell), SETTLE);
     let had_error = app.snapshot().error.is_some();
     match result {
         Ok(site) => {
@@ -181,6 +179,20 @@ fn rebuild(app: &App, repo: &std::path::Path, target: &Target, paths: &[PathBuf]
             app.publish(Err(message(&e)));
         }
     }
+}
+
+/// How long a failed rebuild waits before its second try.
+const SETTLE: Duration = Duration::from_millis(250);
+
+/// Builds, and after a failure once more after `wait`: an editor that saves
+/// in two steps (truncate, then write; or a temporary file, then a rename)
+/// leaves a file broken or missing for a moment, and a banner for that
+/// moment would only alarm.
+fn settled<T>(build: impl Fn() -> Result<T>, wait: Duration) -> Result<T> {
+    build().or_else(|_| {
+        std::thread::sleep(wait);
+        build()
+    })
 }
 
 /// The full text of an error and its causes, as `main` prints it.
@@ -267,5 +279,43 @@ fn open_browser(url: &str) {
         .spawn();
     if spawned.is_err() {
         eprintln!("preview: could not open a browser; open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_failed_build_is_tried_once_more_before_it_counts() {
+        // Broken at the first read, fixed by the second: no error shows.
+        let tries = Cell::new(0);
+        let half_saved = || {
+            tries.set(tries.get() + 1);
+            if tries.get() == 1 {
+                Err(Error::usage("half-saved", "wait"))
+            } else {
+                Ok(7)
+            }
+        };
+        assert_eq!(settled(half_saved, Duration::ZERO).ok(), Some(7));
+        assert_eq!(tries.get(), 2);
+        // Still broken: the error of the second try counts.
+        let tries = Cell::new(0);
+        let broken = || -> Result<i32> {
+            tries.set(tries.get() + 1);
+            Err(Error::usage("broken", "fix it"))
+        };
+        assert!(settled(broken, Duration::ZERO).is_err());
+        assert_eq!(tries.get(), 2);
+        // A good build is not repeated.
+        let tries = Cell::new(0);
+        let good = || -> Result<i32> {
+            tries.set(tries.get() + 1);
+            Ok(1)
+        };
+        assert!(settled(good, Duration::ZERO).is_ok());
+        assert_eq!(tries.get(), 1);
     }
 }

@@ -4,24 +4,27 @@
 //!
 //! Nothing here reads a file: a request can only ever name one of the
 //! resources built in memory, so `..` or encoded variants of it have
-//! nothing to reach. Reload notices use the server-sent events protocol: the
-//! page's `EventSource` asks `/_relnotes/events?since=TOKEN`; the answer is
-//! held until the pages differ from TOKEN (then `data: reload`) or for at
-//! most [`HOLD`], after which the browser reconnects by itself. One event
-//! per response keeps the server free of a streaming dependency.
+//! nothing to reach. Reload notices are server-sent events (axum's `Sse`):
+//! the page's `EventSource` asks `/_relnotes/events?since=TOKEN`; the answer
+//! is held until the pages differ from TOKEN (then `data: reload`) or for
+//! at most [`HOLD`], after which the browser reconnects by itself.
 
+use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::sync::watch;
 
 use crate::render::preview::{BarCtx, Shell, RELOAD_JS};
 
+use super::hosts::Hosts;
+use super::serve::Peer;
 use super::site::{Resource, Site};
 
 /// How long an events request is held before the browser is told to ask
@@ -52,14 +55,13 @@ pub struct App {
     /// Changes on every start, so a page from an earlier run reloads.
     instance: String,
     pub shell: Shell,
-    /// Host names accepted besides the loopback names (the `--host` value
-    /// when it is not a loopback address).
-    extra_hosts: Vec<String>,
+    /// Which Host headers are answered, and from whom.
+    hosts: Hosts,
     stop: watch::Receiver<bool>,
 }
 
 impl App {
-    pub fn new(shell: Shell, extra_hosts: Vec<String>, stop: watch::Receiver<bool>) -> App {
+    pub fn new(shell: Shell, hosts: Hosts, stop: watch::Receiver<bool>) -> App {
         let instance = format!(
             "{:x}",
             std::time::SystemTime::now()
@@ -79,10 +81,7 @@ impl App {
             generation,
             instance,
             shell,
-            extra_hosts: extra_hosts
-                .into_iter()
-                .map(|h| h.to_ascii_lowercase())
-                .collect(),
+            hosts,
             stop,
         }
     }
@@ -131,7 +130,10 @@ impl App {
         let bar = self.shell.bar(&ctx).unwrap_or_else(|e| {
             format!(
                 "<div id=\"relnotes-preview\"><pre>{}</pre></div>",
-                escape(&format!("{e}\n{}", error.as_deref().unwrap_or("")))
+                crate::render::escape_html_string(&format!(
+                    "{e}\n{}",
+                    error.as_deref().unwrap_or("")
+                ))
             )
         });
         *guard = Arc::new(Snapshot {
@@ -150,12 +152,14 @@ impl App {
         format!("{}-{generation}", self.instance)
     }
 
-    fn host_allowed(&self, headers: &HeaderMap) -> bool {
+    /// Whether a request with these headers, from `peer`, is answered (see
+    /// [`Hosts`]). A request without a known peer is treated as remote.
+    fn host_allowed(&self, headers: &HeaderMap, peer: Option<Peer>) -> bool {
         let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
             return false;
         };
-        let name = host_name(host).to_ascii_lowercase();
-        is_loopback_name(&name) || self.extra_hosts.contains(&name)
+        let peer = peer.map_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |p| p.0.ip());
+        self.hosts.allows(host_name(host), peer)
     }
 }
 
@@ -174,22 +178,16 @@ fn host_name(host: &str) -> &str {
     }
 }
 
-/// The names a browser uses for this machine. A page from another site can
-/// make its own name resolve to 127.0.0.1 (DNS rebinding), but its requests
-/// then carry that name, not one of these.
-pub fn is_loopback_name(name: &str) -> bool {
-    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
-}
-
 pub fn router(app: Arc<App>) -> Router {
     Router::new().fallback(handle).with_state(app)
 }
 
 async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
-    if !app.host_allowed(req.headers()) {
+    let peer = req.extensions().get::<Peer>().copied();
+    if !app.host_allowed(req.headers(), peer) {
         return plain(
             StatusCode::FORBIDDEN,
-            "relnotes preview answers only requests addressed to localhost, 127.0.0.1 or [::1].\n",
+            "relnotes preview answers only requests addressed to this machine's own names (see the names it printed at start; add one with --allow-host).\n",
         );
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
@@ -282,29 +280,44 @@ pub fn inject(html: &str, bar: &str, token: &str) -> String {
     out
 }
 
+/// The reload notice, as server-sent events (axum's): one event, `reload`
+/// when the pages differ from `since`, or a comment after [`HOLD`]; then
+/// the response ends and the browser asks again after `retry`.
 async fn events(app: Arc<App>, since: String) -> Response {
+    let event = futures_util::stream::once(async move {
+        let retry = Duration::from_millis(300);
+        let event = if changed_since(&app, &since).await {
+            Event::default().retry(retry).data("reload")
+        } else {
+            Event::default().retry(retry).comment("nothing changed yet")
+        };
+        Ok::<_, std::convert::Infallible>(event)
+    });
+    let mut r = Sse::new(event).into_response();
+    secure(r.headers_mut(), "text/event-stream");
+    r
+}
+
+/// Waits until the pages differ from `since` (true), or for at most
+/// [`HOLD`] or until the server stops (false).
+async fn changed_since(app: &App, since: &str) -> bool {
     let mut generation = app.generation.subscribe();
     let mut stop = app.stop.clone();
     let hold = tokio::time::sleep(HOLD);
     tokio::pin!(hold);
     loop {
         if app.token(*generation.borrow_and_update()) != since {
-            return event_stream("retry: 300\ndata: reload\n\n");
+            return true;
         }
         if *stop.borrow() {
-            break;
+            return false;
         }
         tokio::select! {
-            changed = generation.changed() => if changed.is_err() { break },
-            _ = &mut hold => break,
-            _ = stop.changed() => break,
+            changed = generation.changed() => if changed.is_err() { return false },
+            _ = &mut hold => return false,
+            _ = stop.changed() => return false,
         }
     }
-    event_stream("retry: 300\n: nothing changed yet\n\n")
-}
-
-fn event_stream(body: &'static str) -> Response {
-    respond(StatusCode::OK, "text/event-stream", body.to_string())
 }
 
 fn not_found() -> Response {
@@ -321,7 +334,14 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 fn respond(status: StatusCode, content_type: &str, body: String) -> Response {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = status;
-    let h = r.headers_mut();
+    secure(r.headers_mut(), content_type);
+    r
+}
+
+/// The headers every answer carries: its type, no caching, no sniffing,
+/// no referrer, no framing by others, and for pages a policy that lets
+/// only the preview's own script run.
+fn secure(h: &mut HeaderMap, content_type: &str) {
     if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
@@ -348,7 +368,6 @@ fn respond(status: StatusCode, content_type: &str, body: String) -> Response {
             ),
         );
     }
-    r
 }
 
 /// Decodes `%XX` escapes. `None` for malformed escapes or bytes that are
@@ -378,13 +397,6 @@ fn query_param(query: &str, name: &str) -> Option<String> {
     })
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,7 +407,9 @@ mod tests {
         assert_eq!(host_name("[::1]:80"), "[::1]");
         assert_eq!(host_name("127.0.0.1"), "127.0.0.1");
         assert_eq!(host_name("evil.example:1"), "evil.example");
-        assert!(!is_loopback_name(host_name("localhost.evil.example:1")));
+        assert!(!super::super::hosts::is_loopback_name(host_name(
+            "localhost.evil.example:1"
+        )));
     }
 
     #[test]
