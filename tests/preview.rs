@@ -245,8 +245,8 @@ fn preview_serves_every_page_that_build_writes() {
     );
     assert_eq!(code, 0, "{stderr}");
     let mut built = read_tree(&repo.join("built"));
-    // The build stamp is bookkeeping for incremental builds, not a page.
-    built.retain(|path, _| !path.ends_with("/.relnotes-build"));
+    // The build stamp and the output marker are bookkeeping, not pages.
+    built.retain(|path, _| !path.ends_with("/.relnotes-build") && path != ".relnotes-output");
 
     let p = Preview::start(repo, &[]);
     assert_eq!(p.line, format!("preview: http://127.0.0.1:{}/", p.port));

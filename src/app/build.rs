@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use super::Global;
 use crate::domain::config::{Config, Format};
 use crate::domain::model::Release;
-use crate::engine::staging::Staging;
+use crate::engine::staging::{Mode, Staging};
 use crate::engine::{self, Sources, Target};
 use crate::error::Result;
 use crate::render::{self, Renderer};
@@ -99,7 +99,7 @@ pub fn build(
         Some(o) => o.to_path_buf(),
         None => sources.root.join(&sources.config.output.dir),
     };
-    let staging = Staging::new(&out)?;
+    let staging = Staging::new(&out, Mode::Keep, &sources.protected())?;
     let project = sources.project();
     let config = &sources.config;
     let files = AtomicUsize::new(0);

@@ -5,14 +5,14 @@
 //! directory, so a failed run leaves the previous site as it was. It decides
 //! nothing about what a page shows: that is [`crate::render::kb`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use crate::app::cli::{KbArgs, KbAudience, KbFormat};
 use crate::app::Global;
 use crate::domain::config::Format;
 use crate::domain::model::KnownIssue;
-use crate::engine::staging::Staging;
+use crate::engine::staging::{Mode, Staging};
 use crate::engine::{Sources, Target};
 use crate::error::{Error, Result};
 use crate::render::kb::{self as site, KbRenderer, Paths, ReleaseOut, SearchDoc, Site};
@@ -57,34 +57,20 @@ pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Builds the site into a staging directory and swaps it in as `out`: the
-/// whole folder is replaced, so pages of issues that no longer exist go.
+/// Builds the site into a staging folder and swaps it in as `out` at once:
+/// the whole folder is replaced (if relnotes wrote it: see
+/// [`crate::engine::staging`]), so pages of issues that no longer exist go.
 pub fn write(
     sources: &Sources,
     out: &Path,
     format: Format,
     audience: site::KbAudience,
 ) -> Result<Written> {
-    let name = out
-        .file_name()
-        .filter(|n| *n != "." && *n != "..")
-        .ok_or_else(|| {
-            Error::usage(
-                format!("`{}` does not name a folder for the site", out.display()),
-                "give --out a folder name, such as dist/kb",
-            )
-        })?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let staging = Staging::new(&parent)?;
+    let staging = Staging::new(out, Mode::Replace, &sources.protected())?;
     let count = std::sync::atomic::AtomicUsize::new(0);
     let written = build(sources, format, audience, &|path: &str, bytes: &[u8]| {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        staging.write(&format!("{name}/{path}"), bytes)
+        staging.write(path, bytes)
     })?;
     staging.commit()?;
     Ok(Written {

@@ -184,6 +184,14 @@ impl Sources {
         }
     }
 
+    /// The folders an output must never replace.
+    pub fn protected(&self) -> staging::Protected {
+        staging::Protected {
+            repository: self.workdir.clone(),
+            inputs: self.workdir.join(".relnotes"),
+        }
+    }
+
     /// A path relative to the repository root, with `/` separators.
     pub fn rel(&self, p: &Path) -> String {
         assemble::rel(&self.root, p)
