@@ -192,7 +192,10 @@ impl Pack {
         // `count`) and two trailing hashes: the size tells SHA-1 indexes
         // from SHA-256 ones.
         let small = 8 + 256 * 4 + count * (OID + 8) + 2 * OID;
-        if idx.len() < small || (idx.len() - small) % 8 != 0 || idx.len() > small + 8 * count {
+        if idx.len() < small
+            || !(idx.len() - small).is_multiple_of(8)
+            || idx.len() > small + 8 * count
+        {
             return None;
         }
         let data_file = std::fs::File::open(idx_path.with_extension("pack")).ok()?;
@@ -623,7 +626,7 @@ mod index_tests {
         names.dedup();
         let count = names.len();
         let offset_of = |i: usize| {
-            if i % 1000 == 0 {
+            if i.is_multiple_of(1000) {
                 (1u64 << 33) + i as u64
             } else {
                 12 + 40 * i as u64
