@@ -15,6 +15,7 @@ mod git_walk;
 mod kb;
 mod layers;
 mod layout;
+mod outputs;
 mod preview;
 mod repos;
 mod scaffold;
