@@ -201,7 +201,7 @@ impl Pack {
         let data_file = std::fs::File::open(idx_path.with_extension("pack")).ok()?;
         // SAFETY: as above.
         let data = unsafe { memmap2::Mmap::map(&data_file) }.ok()?;
-        if data.len() < 12 || &data[..4] != b"PACK" {
+        if data.len() < 12 || &data[..4] != b"PACK" || !valid_index(&idx, count, data.len()) {
             return None;
         }
         Some(Pack {
@@ -218,6 +218,55 @@ impl Pack {
     }
 }
 
+/// Whether a version 2 pack index of `count` objects is one the search can
+/// trust, checked as git does before use and a little more: the fan-out
+/// never decreases and ends at `count`, the names are sorted and distinct,
+/// and every offset (large ones through their table) lies inside the pack
+/// of `pack_len` bytes. An index that fails is not used: its objects are
+/// read through libgit2, which reports the corruption. (The trailing
+/// checksum is not verified, as git does not on every use: hashing the
+/// index would cost more than the whole tag-time build on a large
+/// repository.)
+fn valid_index(idx: &[u8], count: usize, pack_len: usize) -> bool {
+    let fanout = |i: usize| be32(idx, 8 + i * 4).map(|v| v as usize);
+    let mut last = 0;
+    for i in 0..256 {
+        match fanout(i) {
+            Some(v) if v >= last => last = v,
+            _ => return false,
+        }
+    }
+    if last != count {
+        return false;
+    }
+    let names = 8 + 256 * 4;
+    let name = |i: usize| idx.get(names + i * OID..names + (i + 1) * OID);
+    for i in 1..count {
+        match (name(i - 1), name(i)) {
+            (Some(a), Some(b)) if a < b => {}
+            _ => return false,
+        }
+    }
+    let offsets = names + count * (OID + 4);
+    let large = offsets + count * 4;
+    let large_count = (idx.len().saturating_sub(large + 2 * OID)) / 8;
+    // The pack ends with its own 20-byte checksum: no object starts there.
+    let limit = pack_len.saturating_sub(OID);
+    (0..count).all(|i| match be32(idx, offsets + i * 4) {
+        Some(small) if small & 0x8000_0000 == 0 => (small as usize) < limit && small >= 12,
+        Some(small) => {
+            let k = (small & 0x7fff_ffff) as usize;
+            k < large_count
+                && idx
+                    .get(large + k * 8..large + k * 8 + 8)
+                    .and_then(|b| b.try_into().ok())
+                    .map(u64::from_be_bytes)
+                    .is_some_and(|o| o >= 12 && o < limit as u64)
+        }
+        None => false,
+    })
+}
+
 /// Where `id` starts in the pack, from the pack index `idx` (version 2,
 /// `count` objects).
 fn find_offset(idx: &[u8], count: usize, id: &[u8]) -> Option<usize> {
@@ -230,6 +279,11 @@ fn find_offset(idx: &[u8], count: usize, id: &[u8]) -> Option<usize> {
     let hi = be32(idx, 8 + first * 4)? as usize;
     let names = 8 + 256 * 4;
     let (mut lo, mut hi) = (lo, hi.min(count));
+    // A fan-out that decreases (an index not checked by `valid_index`):
+    // nothing to search, and no subtraction below may underflow.
+    if lo > hi {
+        return None;
+    }
     // Names are compared by their first eight bytes as a number, which
     // almost always decides, before the rest.
     let prefix = |b: &[u8]| u64::from_be_bytes(b[..8].try_into().expect("eight bytes"));
@@ -671,5 +725,111 @@ mod index_tests {
                 assert_eq!(super::find_offset(&idx, count, &n), None);
             }
         }
+    }
+
+    /// A small valid index: sorted pseudo-random names, a few large
+    /// offsets, a pack of `pack_len` bytes.
+    fn small_index(count: usize, pack_len: u64) -> (Vec<u8>, Vec<[u8; 20]>) {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut names: Vec<[u8; 20]> = (0..count)
+            .map(|_| {
+                let mut n = [0u8; 20];
+                for chunk in n.chunks_mut(8) {
+                    let v = next().to_be_bytes();
+                    chunk.copy_from_slice(&v[..chunk.len()]);
+                }
+                n
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        let count = names.len();
+        let mut idx = b"\xfftOc\x00\x00\x00\x02".to_vec();
+        for b in 0..256usize {
+            let upto = names.iter().filter(|n| (n[0] as usize) <= b).count() as u32;
+            idx.extend_from_slice(&upto.to_be_bytes());
+        }
+        for n in &names {
+            idx.extend_from_slice(n);
+        }
+        idx.extend(std::iter::repeat_n(0u8, count * 4));
+        let mut large = Vec::new();
+        for i in 0..count {
+            if i % 97 == 5 {
+                idx.extend_from_slice(&(0x8000_0000u32 | large.len() as u32).to_be_bytes());
+                large.push(pack_len - 100 - i as u64);
+            } else {
+                idx.extend_from_slice(&(12 + 30 * i as u32).to_be_bytes());
+            }
+        }
+        for o in large {
+            idx.extend_from_slice(&o.to_be_bytes());
+        }
+        idx.extend(std::iter::repeat_n(0u8, 40));
+        (idx, names)
+    }
+
+    /// A corrupt index is refused or answers within the pack, never panics
+    /// (bounded: 3,000 corruptions of one to three bytes, and the
+    /// structural corruptions an attacker would make consistent).
+    #[test]
+    fn corrupt_indexes_are_refused_and_never_panic() {
+        let pack_len = 1u64 << 33;
+        let (good, names) = small_index(1500, pack_len);
+        let count = names.len();
+        let limit = pack_len as usize - 20;
+        assert!(super::valid_index(&good, count, pack_len as usize));
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..3000 {
+            let mut idx = good.clone();
+            for _ in 0..1 + round % 3 {
+                let at = (next() as usize) % idx.len();
+                idx[at] ^= 1 << (next() % 8);
+            }
+            let valid = super::valid_index(&idx, count, pack_len as usize);
+            for n in names.iter().step_by(97) {
+                let found = super::find_offset(&idx, count, n);
+                if valid {
+                    assert!(
+                        found.is_none_or(|o| (12..limit).contains(&o)),
+                        "round {round}"
+                    );
+                }
+            }
+        }
+        // Decreasing fan-out: refused, and the search itself stays safe.
+        let mut idx = good.clone();
+        idx[8 + 10 * 4..8 + 11 * 4].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(!super::valid_index(&idx, count, pack_len as usize));
+        for n in &names {
+            let _ = super::find_offset(&idx, count, n);
+        }
+        // Names out of order: refused.
+        let mut idx = good.clone();
+        let names_at = 8 + 256 * 4;
+        idx.swap(names_at, names_at + 20);
+        let swapped = idx[names_at] != good[names_at];
+        assert!(!swapped || !super::valid_index(&idx, count, pack_len as usize));
+        // An offset past the end of the pack: refused.
+        let mut idx = good.clone();
+        let offsets = names_at + count * 24;
+        idx[offsets..offsets + 4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+        assert!(!super::valid_index(&idx, count, 1 << 20));
+        // A large offset naming no entry of the large table: refused.
+        let mut idx = good.clone();
+        idx[offsets..offsets + 4].copy_from_slice(&0x8000_ffffu32.to_be_bytes());
+        assert!(!super::valid_index(&idx, count, pack_len as usize));
     }
 }
