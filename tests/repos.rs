@@ -184,3 +184,84 @@ fn commit_dates_are_the_authors_unless_configured() {
         time(repo)
     );
 }
+
+fn git_out(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The commit ids of release 2.0.0 as relnotes lists them, sorted.
+fn release_commits(dir: &Path) -> Vec<String> {
+    let out = Command::new(bin())
+        .args(["context", "--tag", "v2.0.0"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<String> = v["release"]["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn rev_list(dir: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = git_out(dir, &["rev-list", "v2.0.0", "^v1.0.0"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Regression: `git replace` was ignored, and `info/grafts` honoured only
+/// for loose objects. Release membership is `git rev-list` with both, in
+/// loose and packed storage.
+#[test]
+fn replace_refs_and_grafts_are_honoured_as_git_does() {
+    for (how, packed) in [
+        ("replace", false),
+        ("replace", true),
+        ("grafts", false),
+        ("grafts", true),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        assert!(git(dir, &["init", "-q"]));
+        for (i, msg) in ["feat: one", "feat: two", "feat: three", "feat: four"]
+            .iter()
+            .enumerate()
+        {
+            assert!(git(dir, &["commit", "-q", "--allow-empty", "-m", msg]));
+            if i == 0 {
+                assert!(git(dir, &["tag", "v1.0.0"]));
+            }
+        }
+        assert!(git(dir, &["tag", "v2.0.0"]));
+        let third = git_out(dir, &["rev-parse", "HEAD~1"]);
+        match how {
+            // The third commit loses its parents: history starts there.
+            "replace" => assert!(git(dir, &["replace", "--graft", &third])),
+            _ => std::fs::write(dir.join(".git/info/grafts"), format!("{third}\n")).unwrap(),
+        }
+        if packed {
+            assert!(git(dir, &["gc", "-q"]));
+        }
+        let want = rev_list(dir);
+        assert_eq!(want.len(), 2, "{how}: git itself lists {want:?}");
+        assert_eq!(release_commits(dir), want, "{how}, packed: {packed}");
+    }
+}

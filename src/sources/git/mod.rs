@@ -43,6 +43,10 @@ pub struct Repo {
     /// release's walk stops at the tag where this one started, so it meets
     /// them again, from the side it only needs to know where to stop.
     last_walk: std::cell::RefCell<HashMap<git2::Oid, (i64, Vec<git2::Oid>)>>,
+    /// `git replace`: replaced commit -> the object that stands in for it.
+    replace: HashMap<git2::Oid, git2::Oid>,
+    /// `info/grafts`: commit -> the parents it is given.
+    grafts: HashMap<git2::Oid, Vec<git2::Oid>>,
 }
 
 /// A tag as listed: its name and what its reference points to. Listing
@@ -98,10 +102,14 @@ impl Repo {
             .and_then(|c| c.get_string("extensions.objectformat"))
             .map_or(true, |f| f.eq_ignore_ascii_case("sha1"));
         let packs = pack::Packs::open(repo.path(), sha1);
+        let replace = replacements(&repo)?;
+        let grafts = grafts(&repo);
         Ok(Repo {
             repo,
             packs: std::cell::RefCell::new(packs),
             last_walk: Default::default(),
+            replace,
+            grafts,
         })
     }
 
@@ -450,10 +458,26 @@ impl Repo {
         id: git2::Oid,
         decode: bool,
     ) -> Result<(i64, Vec<git2::Oid>, Option<Commit>)> {
-        if let Some(c) = self.packs.borrow_mut().commit(id) {
-            return Ok(decoded(id, c, decode));
+        // `git replace` objects stand in for the commits they replace (the
+        // id stays the original's); grafts then override parents.
+        let source = self.replace.get(&id).copied().unwrap_or(id);
+        let graft = |(time, parents, commit): (i64, Vec<git2::Oid>, Option<Commit>)| match self
+            .grafts
+            .get(&id)
+        {
+            Some(p) => {
+                let commit = commit.map(|c| Commit {
+                    parent_count: p.len(),
+                    ..c
+                });
+                (time, p.clone(), commit)
+            }
+            None => (time, parents, commit),
+        };
+        if let Some(c) = self.packs.borrow_mut().commit(source) {
+            return Ok(graft(decoded(id, c, decode)));
         }
-        let c = self.repo.find_commit(id).map_err(git_err)?;
+        let c = self.repo.find_commit(source).map_err(git_err)?;
         let author = c.author();
         let raw = pack::RawCommit {
             parents: c.parent_ids().collect(),
@@ -466,7 +490,7 @@ impl Repo {
             encoding: c.message_encoding().ok().flatten().map(str::as_bytes),
             message: c.message_raw_bytes(),
         };
-        Ok(decoded(id, raw, decode))
+        Ok(graft(decoded(id, raw, decode)))
     }
 }
 
@@ -507,6 +531,44 @@ fn decoded(
         }
     });
     (c.time, c.parents, commit)
+}
+
+/// The objects `git replace` put in place of others (`refs/replace/<id>`),
+/// unless `GIT_NO_REPLACE_OBJECTS` is set, as git reads them.
+fn replacements(repo: &git2::Repository) -> Result<HashMap<git2::Oid, git2::Oid>> {
+    let mut out = HashMap::new();
+    if std::env::var_os("GIT_NO_REPLACE_OBJECTS").is_some() {
+        return Ok(out);
+    }
+    for r in repo.references_glob("refs/replace/*").map_err(git_err)? {
+        let r = r.map_err(git_err)?;
+        let replaced = r
+            .name()
+            .ok()
+            .and_then(|n| n.strip_prefix("refs/replace/"))
+            .and_then(|h| git2::Oid::from_str(h).ok());
+        if let (Some(from), Some(to)) = (replaced, r.target()) {
+            out.insert(from, to);
+        }
+    }
+    Ok(out)
+}
+
+/// The grafts of `info/grafts` (commit id, then its parents), which git
+/// still honours: the listed commits get exactly those parents.
+fn grafts(repo: &git2::Repository) -> HashMap<git2::Oid, Vec<git2::Oid>> {
+    let common = repo.commondir().to_path_buf();
+    let text = std::fs::read_to_string(common.join("info/grafts")).unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut ids = l.split_whitespace().map(|h| git2::Oid::from_str(h).ok());
+            let commit = ids.next()??;
+            let parents: Option<Vec<git2::Oid>> = ids.collect();
+            Some((commit, parents?))
+        })
+        .collect()
 }
 
 /// The folder holding the `.git` file nearest above `path`, if the nearest
