@@ -99,6 +99,24 @@ impl Error {
         }
     }
 
+    /// An input problem at a known place in a file.
+    pub fn at(
+        path: impl Into<PathBuf>,
+        (line, column): (usize, usize),
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Error::Input {
+            location: Location {
+                file: path.into(),
+                line,
+                column,
+            },
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
     pub fn invalid(
         path: impl Into<PathBuf>,
         message: impl Into<String>,

@@ -25,10 +25,15 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {e}");
+            let shown = e.to_string();
+            let _ = writeln!(err, "error: {shown}");
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
-                let _ = writeln!(err, "  caused by: {s}");
+                // A cause already in the message is not repeated.
+                let text = s.to_string();
+                if !shown.contains(&text) {
+                    let _ = writeln!(err, "  caused by: {text}");
+                }
                 source = s.source();
             }
             ExitCode::from(e.exit_code())

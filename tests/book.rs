@@ -69,7 +69,11 @@ fn every_input_example_in_the_book_parses() {
             "change" => {
                 let file = tmp.path().join("example.md");
                 std::fs::write(&file, body).unwrap();
-                relnotes::sources::files::read_change(&file).map(|_| ())
+                {
+                    let guard =
+                        relnotes::sources::files::Guard::new(tmp.path(), Default::default());
+                    relnotes::sources::files::read_change(&guard, &file).map(|_| ())
+                }
             }
             "known-issue" => relnotes::sources::yaml::split_front_matter(path, body)
                 .and_then(|fm| relnotes::sources::yaml::parse::<KnownIssueFront>(path, fm.yaml, 2))

@@ -139,7 +139,7 @@ fn cached_contexts_render_like_the_documented_context() {
     relnotes::app::demo::write_sample(tmp.path()).unwrap();
     let sources = Sources::load(tmp.path(), None).unwrap();
     let a = sources.assemble(&Target::All).unwrap();
-    let renderer = Renderer::new(None).unwrap();
+    let renderer = Renderer::new(&[]).unwrap();
     let mut compared = 0;
     for release in &a.releases {
         for format in [Format::Md, Format::Html] {

@@ -107,7 +107,8 @@ fn schema_describes_every_input_file() {
         (
             "config",
             &[
-                "project", "links", "tags", "segments", "signoffs", "commits", "releases", "output",
+                "project", "links", "tags", "segments", "signoffs", "commits", "releases",
+                "output", "limits", "images",
             ][..],
         ),
         (

@@ -119,6 +119,38 @@ fn outputs_never_replace_what_relnotes_did_not_write() {
 /// Regression: a symlinked --out was replaced by a folder and its target
 /// never updated; the kb staged in the grandparent of --out.
 #[test]
+fn the_kb_before_the_first_build_does_not_block_it_and_a_failed_run_leaves_no_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    repo_with_releases(tmp.path(), 2);
+    // `kb` makes dist/kb (and its lock in dist/): dist is then relnotes'
+    // own, and `build` may write its releases beside the KB.
+    let (code, stderr) = relnotes(tmp.path(), &["kb"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = relnotes(tmp.path(), &["build", "--all"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(tmp.path().join("dist/1.1.0").is_dir());
+    assert!(tmp.path().join("dist/kb/index.html").is_file());
+    // A run that fails removes the folders it made for its output.
+    std::fs::write(tmp.path().join(".relnotes/config.yaml"), "tags: [\n").unwrap();
+    let before = read_tree(tmp.path());
+    let (code, stderr) = relnotes(tmp.path(), &["kb", "--out", "site/kb"]);
+    assert_eq!(code, 2, "{stderr}");
+    std::fs::remove_file(tmp.path().join(".relnotes/config.yaml")).unwrap();
+    std::fs::create_dir_all(tmp.path().join(".relnotes/templates/kb")).unwrap();
+    std::fs::write(
+        tmp.path().join(".relnotes/templates/kb/base.html"),
+        "{% if %}",
+    )
+    .unwrap();
+    let (code, stderr) = relnotes(tmp.path(), &["kb", "--out", "site/kb"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("base.html"), "{stderr}");
+    assert!(!tmp.path().join("site").exists());
+    std::fs::remove_dir_all(tmp.path().join(".relnotes/templates")).unwrap();
+    assert_eq!(read_tree(tmp.path()).len(), before.len() - 1);
+}
+
+#[test]
 fn a_symlinked_output_is_written_through_and_staging_stays_beside() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");

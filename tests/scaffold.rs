@@ -207,7 +207,7 @@ fn init_names_the_project_and_its_examples_stay_valid() {
         let full: relnotes::domain::config::Config =
             relnotes::sources::yaml::parse(&path, &uncommented, 1)
                 .unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
-        full.validate(&path).unwrap();
+        full.validate(&path, &uncommented).unwrap();
         assert_eq!(full.segments.len(), 2, "{uncommented}");
         assert!(full.links.pr.is_some());
     }

@@ -12,6 +12,7 @@ mod check;
 mod cli;
 mod fixtures;
 mod git_walk;
+mod hostile;
 mod kb;
 mod layers;
 mod layout;

@@ -94,7 +94,7 @@ pub fn build(
         (Target::All, true) => &Target::Unreleased(None),
         _ => target,
     };
-    let renderer = Renderer::new(Some(&sources.dir.join("templates")))?;
+    let renderer = Renderer::new(&sources.templates("")?)?;
     let out = match out {
         Some(o) => o.to_path_buf(),
         None => sources.root.join(&sources.config.output.dir),

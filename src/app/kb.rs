@@ -88,10 +88,7 @@ pub fn build(
     audience: site::KbAudience,
     emit: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
 ) -> Result<Written> {
-    let renderer = KbRenderer::new(
-        &sources.dir.join("templates").join("kb"),
-        &sources.dir.join("templates"),
-    )?;
+    let renderer = KbRenderer::new(&sources.templates("kb")?, &sources.templates("")?)?;
     let project = sources.project();
     let mut issues: Vec<KnownIssue> = sources.known_issues().to_vec();
     issues.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));

@@ -56,6 +56,14 @@ pub fn run(g: &Global, args: NewArgs) -> Result<Outcome> {
     }
     let dir = root.join(".relnotes/changes/unreleased");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+    if let Some(id) = &id {
+        if let Some(problem) = crate::domain::text::id_problem(id) {
+            return Err(Error::usage(
+                format!("--id `{id}` {problem}"),
+                "the id becomes the file name and a link: use letters, digits and `-`, for example --id bulk-export",
+            ));
+        }
+    }
     let base = id.unwrap_or_else(|| crate::domain::text::id_from_text(&message));
     let mut name = base.clone();
     let mut n = 2;
@@ -86,7 +94,8 @@ pub fn run(g: &Global, args: NewArgs) -> Result<Outcome> {
     let path = dir.join(format!("{name}.md"));
     std::fs::write(&path, front).map_err(|e| Error::io("writing", &path, e))?;
     // Read it back: what we write must be valid input.
-    crate::sources::files::read_change(&path)?;
+    let guard = crate::sources::files::Guard::new(&root, Default::default());
+    crate::sources::files::read_change(&guard, &path)?;
     g.say(format!("wrote {}", path.display()));
     Ok(Outcome::Success)
 }

@@ -19,6 +19,7 @@ use crate::domain::model::{
 use crate::domain::readiness::{self, Stage};
 use crate::domain::version::{bump_between, required_bump};
 use crate::domain::{conventional, text};
+use crate::error::{Error, Result};
 
 /// One commit as the history gives it, before any interpretation.
 #[derive(Debug, Clone)]
@@ -114,7 +115,11 @@ pub fn rel(root: &Path, p: &Path) -> String {
 }
 
 /// Builds the release model of one release.
-pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
+///
+/// Highlights that name no change of the release are an error: the
+/// release manager meant something that the notes would silently leave
+/// out.
+pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
     let config = cx.config;
     let version = input.version.to_string();
     let mut warnings = Vec::new();
@@ -150,10 +155,8 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
     warnings.extend(unknown_segments(config, files));
     warnings.extend(uncovered_warning(config, files, &changes));
     warnings.extend(segment_note_warnings(config, &meta, &changes));
-    for h in &meta.highlights {
-        if !changes.iter().any(|c| &c.id == h) {
-            warnings.push(format!("highlight `{h}` names no change of this release"));
-        }
+    if let Some(file) = input.meta {
+        check_highlights(file, &changes)?;
     }
     for c in &mut changes {
         if c.origin == Origin::File {
@@ -226,7 +229,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Release {
     };
     release.readiness =
         readiness::evaluate_release(&release, config, cx.versions, cx.stage, cx.strict);
-    release
+    Ok(release)
 }
 
 /// Warnings for change files that name segments the configuration lacks.
@@ -245,23 +248,50 @@ fn unknown_segments(config: &Config, files: &[ChangeFile]) -> Vec<String> {
     out
 }
 
-/// Warnings about the per-segment notes of the metadata: unknown segments
-/// and highlights, and a summary for every customer that speaks of a change
+/// Every highlight (of all customers or of a segment) must name a change
+/// of the release: a change file id or a commit's short hash.
+fn check_highlights(file: &ReleaseMetaFile, changes: &[Change]) -> Result<()> {
+    let lists = std::iter::once((String::new(), &file.meta.highlights)).chain(
+        file.meta
+            .segments
+            .iter()
+            .map(|(id, notes)| (format!("segments.{id}."), &notes.highlights)),
+    );
+    for (place, list) in lists {
+        for h in list {
+            if changes.iter().any(|c| &c.id == h) {
+                continue;
+            }
+            let mut ids: Vec<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+            ids.truncate(8);
+            let hint = match crate::error::nearest(h, ids.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`? A highlight names a change file of this release (its file name without `.md`) or a commit hash"),
+                None if ids.is_empty() => "this release has no changes to highlight: remove the entry".to_string(),
+                None => format!("a highlight names a change file of this release (its file name without `.md`) or a commit hash; this release has: {}", ids.join(", ")),
+            };
+            let key_line = text::locate(&file.text, "highlights:", 1).0;
+            let at = text::locate(&file.text, h, key_line);
+            return Err(Error::at(
+                &file.path,
+                at,
+                format!("{place}highlights: `{h}` names no change of this release"),
+                hint,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Warnings about the per-segment notes of the metadata: unknown segments,
+/// and a summary for every customer that speaks of a change
 /// only some segments get.
 fn segment_note_warnings(config: &Config, meta: &ReleaseMeta, changes: &[Change]) -> Vec<String> {
     let mut out = Vec::new();
-    for (id, notes) in &meta.segments {
+    for id in meta.segments.keys() {
         if !config.segments.contains_key(id) {
             out.push(format!(
                 "segments.{id}: the configuration defines no segment `{id}`"
             ));
-        }
-        for h in &notes.highlights {
-            if !changes.iter().any(|c| &c.id == h) {
-                out.push(format!(
-                    "segments.{id}.highlights: `{h}` names no change of this release"
-                ));
-            }
         }
     }
     let Some(summary) = meta.summary.as_deref() else {

@@ -23,6 +23,40 @@ pub struct Config {
     pub commits: Commits,
     pub releases: Releases,
     pub output: Output,
+    pub limits: Limits,
+    pub images: Images,
+}
+
+/// How big an input file may be. Files past the limit are refused with an
+/// error instead of being read: a runaway generated file must not take
+/// minutes and gigabytes. `config.yaml` itself is always held to the
+/// default YAML limit.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest YAML file (release metadata), in KiB.
+    pub yaml_kib: u64,
+    /// Largest Markdown file (change file, known issue, template), in KiB.
+    pub markdown_kib: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            yaml_kib: 1024,
+            markdown_kib: 4096,
+        }
+    }
+}
+
+/// Images in change files and known issues. Pages never fetch anything from
+/// elsewhere by default: a remote image becomes a link with its alt text.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Images {
+    /// Hosts whose images are kept as images (for example
+    /// `cdn.example.com`). Relative images are always kept.
+    pub allow_hosts: Vec<String>,
 }
 
 /// How releases are cut from the tags.
@@ -212,7 +246,34 @@ impl Format {
 impl Config {
     /// Checks what the types cannot: regular expressions and
     /// the tag pattern's `version` group. `path` is for the messages.
-    pub fn validate(&self, path: &Path) -> Result<()> {
+    /// Checks what serde cannot: expressions, and ids that become file
+    /// names and links. `text` is the file's text, to point at the place.
+    pub fn validate(&self, path: &Path, text: &str) -> Result<()> {
+        for id in self.segments.keys() {
+            if let Some(problem) = crate::domain::text::id_problem(id) {
+                let line = crate::domain::text::locate(text, "segments:", 1).0;
+                return Err(Error::at(
+                    path,
+                    crate::domain::text::locate(text, id, line),
+                    format!("segment id `{id}` {problem}"),
+                    "segment ids name files and links: use letters, digits, `-` and `_`, for example `enterprise: Enterprise customers`",
+                ));
+            }
+        }
+        for host in &self.images.allow_hosts {
+            if host.is_empty()
+                || !host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+            {
+                return Err(Error::at(
+                    path,
+                    crate::domain::text::locate(text, host, 1),
+                    format!("images.allow_hosts: `{host}` is not a host name"),
+                    "write the host alone, for example `cdn.example.com` (no scheme, no path)",
+                ));
+            }
+        }
         for pattern in self.commits.skip.iter().chain(self.tags.pattern.iter()) {
             if let Err(e) = regex::Regex::new(pattern) {
                 return Err(Error::invalid(

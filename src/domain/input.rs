@@ -575,6 +575,17 @@ pub struct SegmentNotes {
 pub struct ReleaseMetaFile {
     pub path: PathBuf,
     pub meta: ReleaseMeta,
+    /// The file's text, to point at a value in an error message.
+    pub text: String,
+}
+
+/// One of the user's template files (`.relnotes/templates/`).
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The file name: the template it replaces (`customer.html`).
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
 }
 
 // ---------------------------------------------------------------- collection
@@ -587,4 +598,7 @@ pub struct Inputs {
     /// Release metadata by version string (file name without `.yaml`).
     pub releases: BTreeMap<String, ReleaseMetaFile>,
     pub known_issues: Vec<KnownIssueFile>,
+    /// Files passed over while reading (a stray `notes.txt`), in path
+    /// order: the commands print them.
+    pub warnings: Vec<String>,
 }

@@ -50,6 +50,56 @@ pub fn slug(id: &str) -> String {
     }
 }
 
+/// Why `id` cannot be an identifier that becomes a file name or a part of
+/// a URL (a segment, known-issue or change id, a release version), or
+/// `None` when it can: 1 to 100 ASCII letters, digits, `.`, `_`, `-` and
+/// `+`, starting with a letter or digit. Ids are checked, never silently
+/// rewritten: two ids must not end up as the same file.
+pub fn id_problem(id: &str) -> Option<&'static str> {
+    let Some(first) = id.chars().next() else {
+        return Some("is empty");
+    };
+    if id.len() > 100 {
+        return Some("is longer than 100 characters");
+    }
+    if !first.is_ascii_alphanumeric() {
+        return Some("must start with a letter or a digit");
+    }
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
+    {
+        return Some("may only hold letters, digits, `.`, `_`, `-` and `+`");
+    }
+    None
+}
+
+/// The 1-based line and column of the first line at or after `from_line`
+/// whose text (after indentation and a list dash) starts with `needle`:
+/// where a value from a YAML file was written, for error messages. `(1, 1)`
+/// when it cannot be found.
+pub fn locate(text: &str, needle: &str, from_line: usize) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate().skip(from_line.saturating_sub(1)) {
+        let body = line.trim_start();
+        let body_col = line.len() - body.len();
+        let (body, col) = match body.strip_prefix("- ") {
+            Some(rest) => (rest.trim_start(), line.len() - rest.trim_start().len()),
+            None => (body, body_col),
+        };
+        let unquoted = body.trim_start_matches(['"', '\'']);
+        if body.starts_with(needle) || unquoted.starts_with(needle) {
+            return (i + 1, col + 1);
+        }
+    }
+    // A value inside a flow list (`highlights: [a, b]`).
+    for (i, line) in text.lines().enumerate().skip(from_line.saturating_sub(1)) {
+        if let Some(at) = line.find(needle) {
+            return (i + 1, line[..at].chars().count() + 1);
+        }
+    }
+    (1, 1)
+}
+
 /// An id for a new change file from its text: the slug of its first six
 /// words, lower-cased (`change` when there are none).
 pub fn id_from_text(text: &str) -> String {
@@ -100,5 +150,37 @@ mod tests {
     fn first_line_skips_blank_lines() {
         assert_eq!(first_line("\n\n  # Title  \nbody"), "# Title");
         assert_eq!(first_line(""), "");
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_checked_not_rewritten() {
+        for ok in ["enterprise", "KI-12", "1.4.0", "2.0.0-rc.1+build.5", "a_b"] {
+            assert_eq!(id_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "../../x",
+            "javascript:alert(1)//",
+            ".hidden",
+            "a b",
+            "a/b",
+            "-flag",
+            "é",
+        ] {
+            assert!(id_problem(bad).is_some(), "{bad}");
+        }
+        assert!(id_problem(&"a".repeat(101)).is_some());
+    }
+
+    #[test]
+    fn locate_finds_keys_and_list_items() {
+        let text = "segments:\n  smb: Small\n  \"x/y\": Bad\nhighlights:\n  - nope\n";
+        assert_eq!(locate(text, "x/y", 1), (3, 3));
+        assert_eq!(locate(text, "nope", 4), (5, 5));
+        assert_eq!(locate(text, "absent", 1), (1, 1));
     }
 }

@@ -18,9 +18,11 @@ use std::path::{Path, PathBuf};
 use crate::domain::assemble::{self, Context};
 use crate::domain::config::Config;
 use crate::domain::input::Inputs;
+use crate::domain::input::TemplateFile;
 use crate::domain::model::{KnownIssue, Project, Release, Segment};
 use crate::domain::readiness::Stage;
 use crate::error::Result;
+use crate::sources::files::Guard;
 use crate::sources::git::Repo;
 
 pub use pipeline::Fresh;
@@ -45,6 +47,8 @@ pub struct Sources {
     /// at a time (see [`pipeline`]); the lock only makes the type
     /// shareable.
     repo: std::sync::Mutex<Repo>,
+    /// The gate every input file is read through.
+    guard: Guard,
     /// The known issues as releases show them, made once on first use.
     known: std::sync::OnceLock<Vec<KnownIssue>>,
     /// See [`Sources::shared_fingerprint`].
@@ -83,7 +87,9 @@ impl Sources {
             workdir.clone()
         };
         let dir = root.join(".relnotes");
-        let config = crate::sources::files::load_config(&dir)?;
+        let guard = Guard::new(&workdir, Default::default());
+        let config = crate::sources::files::load_config(&guard, &dir)?;
+        let guard = guard.with_limits(config.limits.clone());
         let (tags, mut warnings) = tags::release_tags(&repo, &config)?;
         let wants_unreleased = matches!(
             target,
@@ -99,7 +105,8 @@ impl Sources {
             tags.len().checked_sub(1)
         };
         let only = target.and_then(|t| plan::versions_needed(t, &tags, &config));
-        let inputs = crate::sources::files::load_inputs(&dir, only.as_ref())?;
+        let mut inputs = crate::sources::files::load_inputs(&guard, &dir, only.as_ref())?;
+        warnings.append(&mut inputs.warnings);
         let skip = config
             .commits
             .skip
@@ -114,6 +121,7 @@ impl Sources {
             inputs,
             tags,
             warnings,
+            guard,
             known: std::sync::OnceLock::new(),
             shared_print: std::sync::OnceLock::new(),
             repo: std::sync::Mutex::new(repo),
@@ -182,6 +190,13 @@ impl Sources {
             stage: self.stage,
             strict: self.strict,
         }
+    }
+
+    /// The user's templates in `.relnotes/templates/<sub>` (`""` for the
+    /// release pages, `"kb"` for the knowledge base), read through the
+    /// same gate as every input.
+    pub fn templates(&self, sub: &str) -> Result<Vec<TemplateFile>> {
+        self.guard.templates(&self.dir.join("templates").join(sub))
     }
 
     /// The folders an output must never replace.

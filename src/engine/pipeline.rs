@@ -126,8 +126,8 @@ impl Sources {
                 if failed.at().is_some_and(|f| f < k) {
                     return;
                 }
-                let release = assemble::assemble(self.input(job), &cx);
-                if let Err(e) = f(release, print) {
+                let done = assemble::assemble(self.input(job), &cx).and_then(|r| f(r, print));
+                if let Err(e) = done {
                     failed.record(k, e);
                 }
             });

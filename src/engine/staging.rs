@@ -58,6 +58,10 @@ pub struct Staging {
     made: Mutex<HashSet<PathBuf>>,
     /// Held until the run ends.
     _lock: File,
+    lock_path: PathBuf,
+    /// Folders above the output that did not exist before this run,
+    /// deepest first.
+    created: Vec<PathBuf>,
     done: bool,
 }
 
@@ -68,6 +72,13 @@ impl Staging {
         let out = resolve(out)?;
         refuse_foreign(&out, protected)?;
         let (parent, name) = parent_and_name(&out)?;
+        // The folders this run creates above the output: a failed run
+        // removes them again, leaving the user's tree as it was.
+        let created = parent
+            .ancestors()
+            .take_while(|a| !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
         std::fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
         let lock = lock(&parent, &name, &out)?;
         recover(&parent, &name, &out)?;
@@ -82,6 +93,8 @@ impl Staging {
             mode,
             made: Mutex::new(HashSet::new()),
             _lock: lock,
+            lock_path: parent.join(format!(".{name}.relnotes-lock")),
+            created,
             done: false,
         })
     }
@@ -144,6 +157,14 @@ impl Drop for Staging {
         if !self.done {
             // A failed run: the old output was never touched.
             let _ = std::fs::remove_dir_all(&self.dir);
+            if !self.created.is_empty() {
+                let _ = std::fs::remove_file(&self.lock_path);
+                for dir in &self.created {
+                    if std::fs::remove_dir(dir).is_err() {
+                        break;
+                    }
+                }
+            }
         }
     }
 }
@@ -225,7 +246,14 @@ fn owned(dir: &Path) -> bool {
     let Ok(names) = entries(dir) else {
         return false;
     };
+    // Only relnotes' own things: lock files of outputs inside it, and
+    // outputs it wrote (the KB in `dist/kb` before `build` made `dist`).
+    let own = |n: &String| {
+        (n.starts_with('.') && n.ends_with(".relnotes-lock"))
+            || entries(&dir.join(n)).is_ok_and(|inner| inner.iter().any(|i| i == MARKER))
+    };
     names.is_empty()
+        || names.iter().all(own)
         || names.iter().any(|n| n == MARKER)
         || names
             .iter()

@@ -6,7 +6,7 @@
 //! every segment) and here for known issues: templates never see the model.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use super::{
     page_context, ItemCtx, Page, PageCtx, PageSpec, ReleaseCache, ReleaseCtx, SupportCtx, Text,
 };
 use crate::domain::config::{Config, Format};
+use crate::domain::input::TemplateFile;
 use crate::domain::model::{IssueStatus, KnownIssue, Project, Release};
 use crate::error::{Error, Result};
 use crate::render::markdown;
@@ -72,11 +73,11 @@ pub struct KbRenderer {
 }
 
 impl KbRenderer {
-    /// Loads the built-in KB templates, then every file in `overrides` (the
-    /// user's `.relnotes/templates/kb/`). `page_templates` is the user's
+    /// Loads the built-in KB templates, then the user's
+    /// (`.relnotes/templates/kb/`). `page_templates` are the user's
     /// `.relnotes/templates/`, whose `style.css` replaces the built-in one,
     /// so the KB looks like the release pages.
-    pub fn new(overrides: &Path, page_templates: &Path) -> Result<KbRenderer> {
+    pub fn new(overrides: &[TemplateFile], page_templates: &[TemplateFile]) -> Result<KbRenderer> {
         let mut sources: BTreeMap<String, String> = BUILTIN
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
@@ -88,14 +89,13 @@ impl KbRenderer {
             .unwrap_or_default();
         sources.insert("style.css".into(), style);
         let mut origins = BTreeMap::new();
-        let user_style = page_templates.join("style.css");
-        if user_style.is_file() {
-            let text = std::fs::read_to_string(&user_style)
-                .map_err(|e| Error::io("reading", &user_style, e))?;
-            origins.insert("style.css".to_string(), user_style);
-            sources.insert("style.css".into(), text);
-        }
-        super::read_overrides(overrides, &mut sources, &mut origins)?;
+        let user_style: Vec<TemplateFile> = page_templates
+            .iter()
+            .filter(|f| f.name == "style.css")
+            .cloned()
+            .collect();
+        super::apply_overrides(&user_style, &mut sources, &mut origins);
+        super::apply_overrides(overrides, &mut sources, &mut origins);
         let (templates, assets): (BTreeMap<String, String>, BTreeMap<String, String>) = sources
             .into_iter()
             .partition(|(n, _)| n.ends_with(".html") || n.ends_with(".md"));
@@ -453,14 +453,7 @@ impl<'a> Site<'a> {
     }
 
     fn text(&self, md: &str) -> Text {
-        Text {
-            md: md.trim().to_string(),
-            html: if self.format == Format::Html {
-                markdown::to_html(md)
-            } else {
-                String::new()
-            },
-        }
+        Text::block(md, self.format, &self.config.images.allow_hosts)
     }
 
     /// A known issue as shown on the page at `from`.

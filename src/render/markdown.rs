@@ -7,13 +7,88 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag};
 
-static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| cleaner(&[]));
+
+/// The sanitizer: web and mail links only, and images that load from
+/// another site only from the `allow`ed hosts (pages promise that showing
+/// them fetches nothing from elsewhere).
+fn cleaner(allow: &[String]) -> ammonia::Builder<'static> {
+    let allow = allow.to_vec();
     let mut b = ammonia::Builder::default();
     b.url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
-        .url_relative(ammonia::UrlRelative::PassThrough);
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .attribute_filter(move |element, attribute, value| {
+            if element == "img" && attribute == "src" && is_remote(value) && !allowed(value, &allow)
+            {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
     b
-});
+}
+
+fn allowed(url: &str, allow: &[String]) -> bool {
+    host(url).is_some_and(|h| {
+        let name = h.split(':').next().unwrap_or(&h);
+        allow
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(&h) || a.eq_ignore_ascii_case(name))
+    })
+}
+
+/// A URL that points to another site (a scheme or `//host`), as opposed
+/// to a path relative to the page.
+fn is_remote(url: &str) -> bool {
+    let url = url.trim_start();
+    url.starts_with("//")
+        || url
+            .find(':')
+            .is_some_and(|i| !url[..i].contains(['/', '?', '#']))
+}
+
+/// The host of an absolute URL (`https://cdn.example.com:8080/x` gives
+/// `cdn.example.com:8080`), lower-cased.
+fn host(url: &str) -> Option<String> {
+    let rest = url.trim_start().split_once("//")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    Some(host.to_ascii_lowercase())
+}
+
+/// Markdown with every image from another site that is not on the
+/// `allow` list turned into a link to it, its alt text the label: a
+/// reader can still open it, and showing the page fetches nothing. The
+/// text is otherwise unchanged (the Markdown outputs show it as written).
+pub fn remote_images<'a>(markdown: &'a str, allow: &[String]) -> std::borrow::Cow<'a, str> {
+    if !markdown.contains("![") {
+        return markdown.into();
+    }
+    let mut bangs = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Event::Start(Tag::Image { dest_url, .. }) = event {
+            if is_remote(&dest_url)
+                && !allowed(&dest_url, allow)
+                && markdown[range.start..].starts_with("![")
+            {
+                bangs.push(range.start);
+            }
+        }
+    }
+    if bangs.is_empty() {
+        return markdown.into();
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut from = 0;
+    for at in bangs {
+        out.push_str(&markdown[from..at]);
+        from = at + 1;
+    }
+    out.push_str(&markdown[from..]);
+    out.into()
+}
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
@@ -33,8 +108,10 @@ fn is_plain(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b" .,:;()'\"/?%@".contains(&b))
 }
 
-/// Renders Markdown to sanitized HTML (block level).
-pub fn to_html(markdown: &str) -> String {
+/// Renders Markdown to sanitized HTML (block level). Images from other
+/// sites become links unless their host is in `allow`.
+pub fn to_html(markdown: &str, allow: &[String]) -> String {
+    let markdown = &*remote_images(markdown, allow);
     if is_plain(markdown) {
         return format!("<p>{}</p>\n", markdown.trim());
     }
@@ -52,7 +129,9 @@ pub fn to_html(markdown: &str) -> String {
         )
     });
     html::push_html(&mut raw, events.into_iter());
-    if needs_cleaning {
+    if needs_cleaning && !allow.is_empty() {
+        cleaner(allow).clean(&raw).to_string()
+    } else if needs_cleaning {
         CLEANER.clean(&raw).to_string()
     } else {
         raw
@@ -61,8 +140,8 @@ pub fn to_html(markdown: &str) -> String {
 
 /// Renders a one-line Markdown text to sanitized inline HTML, without the
 /// wrapping paragraph (for titles and list items).
-pub fn to_inline_html(markdown: &str) -> String {
-    let html = to_html(markdown);
+pub fn to_inline_html(markdown: &str, allow: &[String]) -> String {
+    let html = to_html(markdown, allow);
     let t = html.trim();
     match t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
@@ -98,9 +177,7 @@ mod tests {
 
     #[test]
     fn script_and_handlers_and_javascript_links_are_removed() {
-        let html = to_html(
-            "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) <a href=\"javascript:alert(4)\">y</a>",
-        );
+        let html = to_html("Hi <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) <a href=\"javascript:alert(4)\">y</a>", &[]);
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -138,7 +215,7 @@ mod tests {
 
     #[test]
     fn ordinary_markdown_survives() {
-        let html = to_html("**Billing > Export** and [docs](https://x.example)");
+        let html = to_html("**Billing > Export** and [docs](https://x.example)", &[]);
         assert!(
             html.contains("<strong>Billing &gt; Export</strong>"),
             "{html}"
@@ -156,7 +233,7 @@ mod tests {
             assert!(is_plain(s), "{s}");
             let mut raw = String::new();
             html::push_html(&mut raw, Parser::new_ext(s, options()));
-            assert_eq!(to_html(s), CLEANER.clean(&raw).to_string(), "{s}");
+            assert_eq!(to_html(s, &[]), CLEANER.clean(&raw).to_string(), "{s}");
         }
         assert!(!is_plain("1. list"));
         assert!(!is_plain("<b>x</b>"));
@@ -171,12 +248,48 @@ mod tests {
         ] {
             let mut raw = String::new();
             html::push_html(&mut raw, Parser::new_ext(s, options()));
-            assert_eq!(to_html(s), CLEANER.clean(&raw).to_string(), "{s}");
+            assert_eq!(to_html(s, &[]), CLEANER.clean(&raw).to_string(), "{s}");
         }
     }
 
     #[test]
+    fn remote_images_become_links_unless_their_host_is_allowed() {
+        let md = "See ![the dialog](https://tracker.example/p.png) and ![local](img/a.png)";
+        let html = to_html(md, &[]);
+        assert!(!html.contains("<img src=\"https://"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://tracker.example/p.png\" rel=\"noopener noreferrer\">the dialog</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<img src=\"img/a.png\""), "{html}");
+        assert_eq!(
+            remote_images(md, &[]),
+            "See [the dialog](https://tracker.example/p.png) and ![local](img/a.png)"
+        );
+        let allow = ["tracker.example".to_string()];
+        let html = to_html(md, &allow);
+        assert!(
+            html.contains("<img src=\"https://tracker.example/p.png\""),
+            "{html}"
+        );
+        // Raw HTML images load only from allowed hosts too, and `//host`
+        // counts as remote.
+        let raw = "<img src=\"https://evil.example/x.png\"> <img src=\"//evil.example/y.png\">";
+        for allow in [&[][..], &allow[..]] {
+            let html = to_html(raw, allow);
+            assert!(!html.contains("evil.example"), "{html}");
+        }
+        assert!(
+            to_html("<img src=\"https://tracker.example/z.png\">", &allow)
+                .contains("tracker.example/z.png")
+        );
+        // Reference-style images too.
+        let md = "![alt][r]\n\n[r]: https://tracker.example/q.png";
+        assert!(!to_html(md, &[]).contains("<img"));
+    }
+
+    #[test]
     fn inline_strips_paragraph() {
-        assert_eq!(to_inline_html("a *b*"), "a <em>b</em>");
+        assert_eq!(to_inline_html("a *b*", &[]), "a <em>b</em>");
     }
 }

@@ -11,11 +11,12 @@ pub mod release;
 pub mod report;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::domain::config::{Config, Format};
+use crate::domain::input::TemplateFile;
 use crate::domain::model::{Audience, Change, CommitInfo, KnownIssue, Project, Release};
 use crate::domain::readiness::{Readiness, Section, Status};
 use crate::error::{Error, Result};
@@ -120,17 +121,15 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Loads the built-in templates, then every file in `overrides` (the
-    /// user's `.relnotes/templates/`), which wins by name.
-    pub fn new(overrides: Option<&Path>) -> Result<Renderer> {
+    /// Loads the built-in templates, then the user's (from
+    /// `.relnotes/templates/`), which win by name.
+    pub fn new(overrides: &[TemplateFile]) -> Result<Renderer> {
         let mut sources: BTreeMap<String, String> = BUILTIN
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         let mut origins = BTreeMap::new();
-        if let Some(dir) = overrides {
-            read_overrides(dir, &mut sources, &mut origins)?;
-        }
+        apply_overrides(overrides, &mut sources, &mut origins);
         let identity = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -198,34 +197,17 @@ impl Renderer {
     }
 }
 
-/// Reads the user's template files in `dir` (if it exists) over `sources`,
-/// by name, and records where each came from for error messages. Files are
-/// read in name order; hidden files and folders are skipped.
-pub(crate) fn read_overrides(
-    dir: &Path,
+/// Puts the user's template files over `sources`, by name, and records
+/// where each came from for error messages.
+pub(crate) fn apply_overrides(
+    files: &[TemplateFile],
     sources: &mut BTreeMap<String, String>,
     origins: &mut BTreeMap<String, PathBuf>,
-) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
+) {
+    for f in files {
+        origins.insert(f.name.clone(), f.path.clone());
+        sources.insert(f.name.clone(), f.text.clone());
     }
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io("reading", dir, e))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let text =
-            std::fs::read_to_string(e.path()).map_err(|err| Error::io("reading", e.path(), err))?;
-        origins.insert(name.clone(), e.path());
-        sources.insert(name, text);
-    }
-    Ok(())
 }
 
 /// A template engine with relnotes' own filters.
@@ -286,7 +268,29 @@ pub(crate) fn template_error(
             r.span().start_col + 1,
             r.message().to_string(),
         ),
-        other => (String::from("(templates)"), 1, 1, other.to_string()),
+        other => {
+            // Checks made when templates are loaded (unknown filters,
+            // tests, functions, includes) come as one report text: its
+            // first ` --> name:line:col` says where.
+            let text = other.to_string();
+            let place = text.lines().find_map(|l| {
+                let rest = l.trim_start().strip_prefix("--> ")?;
+                let mut parts = rest.rsplitn(3, ':');
+                let column = parts.next()?.trim().parse::<usize>().ok()?;
+                let line = parts.next()?.trim().parse::<usize>().ok()?;
+                Some((parts.next()?.to_string(), line, column))
+            });
+            let what: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("error: "))
+                .collect();
+            match place {
+                Some((name, line, column)) if !what.is_empty() => {
+                    (name, line, column, what.join("; "))
+                }
+                _ => (String::from("(templates)"), 1, 1, text),
+            }
+        }
     };
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
@@ -322,24 +326,26 @@ pub struct Text {
 }
 
 impl Text {
-    fn block(md: &str, format: Format) -> Text {
+    /// A block of Markdown from an input. Images from other sites whose
+    /// host is not in `allow` become links, in both forms.
+    pub(crate) fn block(md: &str, format: Format, allow: &[String]) -> Text {
         Text {
-            md: md.trim().to_string(),
             html: if format == Format::Html {
-                markdown::to_html(md)
+                markdown::to_html(md, allow)
             } else {
                 String::new()
             },
+            md: markdown::remote_images(md.trim(), allow).into_owned(),
         }
     }
-    fn inline(md: &str, format: Format) -> Text {
+    fn inline(md: &str, format: Format, allow: &[String]) -> Text {
         Text {
-            md: md.trim().to_string(),
             html: if format == Format::Html {
-                markdown::to_inline_html(md)
+                markdown::to_inline_html(md, allow)
             } else {
                 String::new()
             },
+            md: markdown::remote_images(md.trim(), allow).into_owned(),
         }
     }
 }
@@ -848,8 +854,8 @@ fn link(pattern: Option<&str>, key: &str, value: &str, label: String) -> Link {
 
 fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
     let l = &config.links;
-    let title = Text::inline(&c.title, format);
-    let text = Text::block(&c.text, format);
+    let title = Text::inline(&c.title, format, &config.images.allow_hosts);
+    let text = Text::block(&c.text, format, &config.images.allow_hosts);
     ItemCtx {
         id: c.id.clone(),
         origin: match c.origin {
@@ -870,9 +876,18 @@ fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
             .map(|s| config.segment_name(s).to_string())
             .collect(),
         component: c.component.clone(),
-        upgrade: c.upgrade.as_deref().map(|u| Text::block(u, format)),
-        support: c.support.as_deref().map(|u| Text::block(u, format)),
-        internal: c.internal.as_deref().map(|u| Text::block(u, format)),
+        upgrade: c
+            .upgrade
+            .as_deref()
+            .map(|u| Text::block(u, format, &config.images.allow_hosts)),
+        support: c
+            .support
+            .as_deref()
+            .map(|u| Text::block(u, format, &config.images.allow_hosts)),
+        internal: c
+            .internal
+            .as_deref()
+            .map(|u| Text::block(u, format, &config.images.allow_hosts)),
         prs: c
             .prs
             .iter()
@@ -919,9 +934,12 @@ fn issue(config: &Config, k: &KnownIssue, format: Format) -> IssueCtx {
             .iter()
             .map(|s| config.segment_name(s).to_string())
             .collect(),
-        workaround: k.workaround.as_deref().map(|w| Text::block(w, format)),
+        workaround: k
+            .workaround
+            .as_deref()
+            .map(|w| Text::block(w, format, &config.images.allow_hosts)),
         no_workaround: k.no_workaround,
-        text: Text::block(&k.text, format),
+        text: Text::block(&k.text, format, &config.images.allow_hosts),
     }
 }
 
@@ -1083,7 +1101,7 @@ fn page_frame(
             .rollback
             .plan
             .as_deref()
-            .map(|p| Text::block(p, format)),
+            .map(|p| Text::block(p, format, &config.images.allow_hosts)),
         last_known_good: release.last_known_good.clone(),
         pipeline: meta.deployment.pipeline.clone(),
         window: match &meta.deployment.window {
@@ -1140,7 +1158,7 @@ fn page_frame(
             prerelease: semver::Version::parse(&release.version).is_ok_and(|v| !v.pre.is_empty()),
             summary: segment_summary(release, spec)
                 .or(release.summary.as_deref())
-                .map(|s| Text::block(s, format)),
+                .map(|s| Text::block(s, format, &config.images.allow_hosts)),
             last_known_good: release.last_known_good.clone(),
         },
         highlights: Vec::new(),
@@ -1255,7 +1273,7 @@ mod tests {
 
     #[test]
     fn one_audience_filter_for_values_and_contexts() {
-        let text = |s: &str| Text::inline(s, Format::Html);
+        let text = |s: &str| Text::inline(s, Format::Html, &[]);
         let link = |s: &str| Link {
             label: s.into(),
             url: None,

@@ -413,7 +413,7 @@ pub fn index_context(
         .iter()
         .map(|c| RowCtx {
             id: c.id.clone(),
-            title: markdown::to_inline_html(&c.title),
+            title: markdown::to_inline_html(&c.title, &config.images.allow_hosts),
             kind: c.kind.as_str().to_string(),
             breaking: c.breaking,
             cells: segments
@@ -436,7 +436,7 @@ pub fn index_context(
         .filter(|(k, _)| seen.insert(k.id.clone(), ()).is_none())
         .map(|(k, kind)| RowCtx {
             id: k.id.clone(),
-            title: markdown::to_inline_html(&k.title),
+            title: markdown::to_inline_html(&k.title, &config.images.allow_hosts),
             kind: kind.into(),
             breaking: false,
             cells: segments.iter().map(|s| issue_cell(config, k, *s)).collect(),

@@ -8,24 +8,336 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::yaml;
-use crate::domain::config::Config;
+use crate::domain::config::{Config, Limits};
 use crate::domain::input::{
     ChangeFile, ChangeFront, Inputs, KnownIssueFile, KnownIssueFront, ReleaseMeta, ReleaseMetaFile,
+    TemplateFile,
 };
+use crate::domain::text::id_problem;
 use crate::error::{Error, Result};
 
-/// Loads `config.yaml` from the `.relnotes/` directory, or the defaults
-/// when the file does not exist.
-pub fn load_config(dir: &Path) -> Result<Config> {
-    let path = dir.join("config.yaml");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => return Err(Error::io("reading", path, e)),
+/// What an input path turned out to be, symlinks followed.
+enum Entry {
+    /// A regular file inside the repository (its real path).
+    File(PathBuf),
+    /// A folder inside the repository.
+    Dir,
+    /// Nothing there (not even a symlink).
+    Missing,
+}
+
+/// Which limit applies to a file.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Yaml,
+    Markdown,
+}
+
+/// The one gate every input file passes: it is read only if it is a
+/// regular file (never a FIFO or a device: no hang, no endless read),
+/// inside the repository once symlinks are followed (a symlink to
+/// `/etc/passwd` or `/proc/self/environ` is refused, not published),
+/// within the size limit, and UTF-8 (an error names the line and column
+/// of the first bad byte). `build --tag`, `build --all`, `kb` and
+/// `preview` all read through it.
+#[derive(Clone)]
+pub struct Guard {
+    /// The repository's working directory, symlinks resolved.
+    root: PathBuf,
+    limits: Limits,
+}
+
+impl Guard {
+    pub fn new(workdir: &Path, limits: Limits) -> Guard {
+        let root = workdir
+            .canonicalize()
+            .unwrap_or_else(|_| workdir.to_path_buf());
+        Guard { root, limits }
+    }
+
+    /// The same gate with the limits of the configuration.
+    pub fn with_limits(&self, limits: Limits) -> Guard {
+        Guard {
+            root: self.root.clone(),
+            limits,
+        }
+    }
+
+    /// What `path` is, symlinks followed; an error for a dangling symlink,
+    /// a target outside the repository, or something that is neither a
+    /// file nor a folder.
+    fn entry(&self, path: &Path) -> Result<Entry> {
+        let link = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Entry::Missing),
+            Err(e) => return Err(Error::io("reading", path, e)),
+        };
+        let real = match path.canonicalize() {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && link.file_type().is_symlink() => {
+                return Err(Error::invalid(
+                    path,
+                    "this symlink points to nothing (dangling)",
+                    "point it at a file in the repository, or delete it",
+                ))
+            }
+            Err(e) => return Err(Error::io("reading", path, e)),
+        };
+        if !real.starts_with(&self.root) {
+            return Err(Error::invalid(
+                path,
+                format!(
+                    "this is a symlink to {}, outside the repository",
+                    real.display()
+                ),
+                "relnotes reads inputs only from inside the repository (what it publishes must not include other files on this machine): copy the file in instead",
+            ));
+        }
+        let meta = std::fs::metadata(&real).map_err(|e| Error::io("reading", path, e))?;
+        if meta.is_file() {
+            Ok(Entry::File(real))
+        } else if meta.is_dir() {
+            Ok(Entry::Dir)
+        } else {
+            Err(Error::invalid(
+                path,
+                format!("this is {}, not a regular file", special_kind(&meta)),
+                "relnotes reads only regular files: replace it with a file, or move it out of .relnotes/",
+            ))
+        }
+    }
+
+    /// Reads the input file at `path` (see [`Guard`]). A folder where a
+    /// file belongs is an error.
+    pub fn read(&self, path: &Path, kind: Kind) -> Result<String> {
+        match self.entry(path)? {
+            Entry::File(real) => self.read_file(path, &real, kind),
+            Entry::Dir => Err(Error::invalid(
+                path,
+                "this is a folder where a file is expected",
+                "replace the folder with a file, or rename it",
+            )),
+            Entry::Missing => Err(Error::io(
+                "reading",
+                path,
+                std::io::ErrorKind::NotFound.into(),
+            )),
+        }
+    }
+
+    fn read_file(&self, path: &Path, real: &Path, kind: Kind) -> Result<String> {
+        use std::io::Read;
+        let (limit_kib, key) = match kind {
+            Kind::Yaml => (self.limits.yaml_kib, "yaml_kib"),
+            Kind::Markdown => (self.limits.markdown_kib, "markdown_kib"),
+        };
+        let limit = limit_kib.saturating_mul(1024);
+        let file = open_no_block(real).map_err(|e| Error::io("reading", path, e))?;
+        // The file itself, not the name: what is read is what was checked.
+        let meta = file.metadata().map_err(|e| Error::io("reading", path, e))?;
+        if !meta.is_file() {
+            return Err(Error::invalid(
+                path,
+                format!("this is {}, not a regular file", special_kind(&meta)),
+                "relnotes reads only regular files",
+            ));
+        }
+        let too_big = || {
+            Error::invalid(
+                path,
+                format!("this file is larger than the limit of {limit_kib} KiB"),
+                format!("split it, or raise `limits.{key}` in .relnotes/config.yaml if it really is this big"),
+            )
+        };
+        if meta.len() > limit {
+            return Err(too_big());
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("reading", path, e))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_big());
+        }
+        let mut text = String::from_utf8(bytes).map_err(|e| {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // Valid up to here by construction.
+            let before = std::str::from_utf8(good).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let byte = e.as_bytes().get(good.len()).copied().unwrap_or(0);
+            Error::at(
+                path,
+                (line, column),
+                format!("the file is not valid UTF-8 (byte 0x{byte:02x})"),
+                "save the file as UTF-8 (most editors have an encoding setting)",
+            )
+        })?;
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        Ok(text)
+    }
+
+    /// The files of the folder `dir` (one level) that end in `.ext`, in
+    /// name order. Hidden names are skipped. Anything else is never
+    /// passed over in silence: a near-miss name (`1.2.0.yml`), a folder
+    /// named like a file, a FIFO or a symlink leaving the repository is an
+    /// error; another file or folder is a warning.
+    fn files(&self, dir: &Path, ext: &str, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>> {
+        if !matches!(self.entry(dir)?, Entry::Dir) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| walk_error(dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.into_path();
+            let has_ext = path.extension().and_then(|e| e.to_str()) == Some(ext);
+            match self.entry(&path)? {
+                Entry::File(_) if has_ext => out.push(path),
+                Entry::File(_) => {
+                    if let Some(wrong) = near_miss(&path, ext) {
+                        return Err(Error::invalid(
+                            &path,
+                            format!("a `.{wrong}` file where relnotes reads `.{ext}` files"),
+                            format!("rename it to end in `.{ext}`"),
+                        ));
+                    }
+                    warnings.push(format!(
+                        "{}: ignored: relnotes reads only `.{ext}` files here",
+                        path.display()
+                    ));
+                }
+                Entry::Dir if has_ext => {
+                    return Err(Error::invalid(
+                        &path,
+                        "this is a folder where a file is expected",
+                        "replace the folder with a file, or rename it",
+                    ))
+                }
+                Entry::Dir => warnings.push(format!(
+                    "{}: ignored: a folder where relnotes reads only `.{ext}` files",
+                    path.display()
+                )),
+                Entry::Missing => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// The template files in `dir` (one level; sub-folders such as `kb/`
+    /// are read on their own).
+    pub fn templates(&self, dir: &Path) -> Result<Vec<TemplateFile>> {
+        if !matches!(self.entry(dir)?, Entry::Dir) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| walk_error(dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.into_path();
+            if let Entry::File(real) = self.entry(&path)? {
+                let text = self.read_file(&path, &real, Kind::Markdown)?;
+                out.push(TemplateFile { name, path, text });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Opens a file without waiting for a writer if it turns out to be a FIFO
+/// after all (replaced between the check and the open).
+fn open_no_block(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// The extension of `path` if it looks like a misspelt `ext`.
+fn near_miss(path: &Path, ext: &str) -> Option<String> {
+    let got = path.extension()?.to_str()?;
+    let near: &[&str] = match ext {
+        "yaml" => &["yml", "YAML", "YML", "json"],
+        "md" => &["markdown", "MD", "mdown", "txt"],
+        _ => &[],
     };
+    near.contains(&got).then(|| got.to_string())
+}
+
+/// Loads `config.yaml` from the `.relnotes/` directory, or the defaults
+/// when the file does not exist. A dangling symlink, a folder or a FIFO
+/// named `config.yaml` is an error, never the defaults.
+pub fn load_config(guard: &Guard, dir: &Path) -> Result<Config> {
+    guard.check_inputs_dir(dir)?;
+    let path = dir.join("config.yaml");
+    let yml = dir.join("config.yml");
+    if !matches!(guard.entry(&yml)?, Entry::Missing) {
+        return Err(Error::invalid(
+            yml,
+            "relnotes reads `config.yaml`, not `config.yml`",
+            "rename it to config.yaml (or merge it into config.yaml if both exist)",
+        ));
+    }
+    if let Entry::Missing = guard.entry(&path)? {
+        return Ok(Config::default());
+    }
+    let text = guard.read(&path, Kind::Yaml)?;
     let config: Config = yaml::parse(&path, &text, 1)?;
-    config.validate(&path)?;
+    config.validate(&path, &text)?;
     Ok(config)
+}
+
+impl Guard {
+    /// `.relnotes/` itself must be a folder inside the repository.
+    fn check_inputs_dir(&self, dir: &Path) -> Result<()> {
+        match self.entry(dir)? {
+            Entry::File(_) => Err(Error::invalid(
+                dir,
+                "this is a file where relnotes expects its folder of inputs",
+                "move the file away; `relnotes init` creates the folder",
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Reads every input file under `dir` (the `.relnotes/` directory). A
@@ -34,7 +346,7 @@ pub fn load_config(dir: &Path) -> Result<Config> {
 /// With `only`, change files and release metadata are read for those
 /// versions (and `unreleased`) alone: `build --tag` then costs the same
 /// whatever the length of the history. Known issues are always all read.
-pub fn load_inputs(dir: &Path, only: Option<&BTreeSet<String>>) -> Result<Inputs> {
+pub fn load_inputs(guard: &Guard, dir: &Path, only: Option<&BTreeSet<String>>) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     // Change files, release metadata and known issues are listed and
     // parsed at the same time, on every core: listing a thousand
@@ -42,8 +354,13 @@ pub fn load_inputs(dir: &Path, only: Option<&BTreeSet<String>>) -> Result<Inputs
     // of `build --all`.
     let load = || {
         rayon::join(
-            || load_changes(&dir.join("changes"), only),
-            || rayon::join(|| load_release_metas(dir, only), || load_known_issues(dir)),
+            || load_changes(guard, &dir.join("changes"), only),
+            || {
+                rayon::join(
+                    || load_release_metas(guard, dir, only),
+                    || load_known_issues(guard, dir),
+                )
+            },
         )
     };
     // Reading thousands of small files waits on the kernel much of the
@@ -56,7 +373,11 @@ pub fn load_inputs(dir: &Path, only: Option<&BTreeSet<String>>) -> Result<Inputs
             Ok(pool) => pool.install(load),
             Err(_) => load(),
         };
-    for change in changes? {
+    let (changes, w1) = changes?;
+    let (metas, w2) = metas?;
+    let (known, w3) = known?;
+    inputs.warnings = [w1, w2, w3].concat();
+    for change in changes {
         let group = change
             .path
             .parent()
@@ -65,8 +386,8 @@ pub fn load_inputs(dir: &Path, only: Option<&BTreeSet<String>>) -> Result<Inputs
             .unwrap_or_default();
         inputs.changes.entry(group).or_default().push(change);
     }
-    inputs.releases.extend(metas?);
-    inputs.known_issues = known?;
+    inputs.releases.extend(metas);
+    inputs.known_issues = known;
     let mut seen = BTreeMap::new();
     for ki in &inputs.known_issues {
         if let Some(prev) = seen.insert(ki.front.id.clone(), ki.path.clone()) {
@@ -84,16 +405,53 @@ pub fn load_inputs(dir: &Path, only: Option<&BTreeSet<String>>) -> Result<Inputs
     Ok(inputs)
 }
 
+/// A file name (without extension) that becomes an id: checked like every
+/// id (see [`id_problem`]).
+fn checked_stem(path: &Path, what: &str) -> Result<String> {
+    let id = stem(path);
+    match id_problem(&id) {
+        None => Ok(id),
+        Some(problem) => Err(Error::invalid(
+            path,
+            format!("the {what} `{id}` (from the file name) {problem}"),
+            "rename the file: its name becomes a file name and a link in the outputs",
+        )),
+    }
+}
+
+/// Files read per worker, with the warnings met while listing them.
+type Listed<T> = Result<(Vec<T>, Vec<String>)>;
+
 /// Every change file under `changes/<folder>/` (only the named folders if
 /// `only` is given), in path order. Folders are listed and files parsed in
 /// parallel; if several files are broken, the first in path order is
 /// reported, whatever the thread count.
-fn load_changes(changes: &Path, only: Option<&BTreeSet<String>>) -> Result<Vec<ChangeFile>> {
+fn load_changes(
+    guard: &Guard,
+    changes: &Path,
+    only: Option<&BTreeSet<String>>,
+) -> Listed<ChangeFile> {
+    let mut warnings = Vec::new();
     let folders: Vec<PathBuf> = match only {
-        Some(versions) => versions.iter().map(|v| changes.join(v)).collect(),
+        Some(versions) => {
+            let mut folders = Vec::new();
+            for v in versions {
+                let folder = changes.join(v);
+                match guard.entry(&folder)? {
+                    Entry::Dir => folders.push(folder),
+                    Entry::Missing => {}
+                    Entry::File(_) => return Err(Error::invalid(
+                        &folder,
+                        "this is a file where a folder of change files is expected",
+                        "change files go in .relnotes/changes/<version>/ or changes/unreleased/",
+                    )),
+                }
+            }
+            folders
+        }
         None => {
-            if !changes.is_dir() {
-                return Ok(Vec::new());
+            if !matches!(guard.entry(changes)?, Entry::Dir) {
+                return Ok((Vec::new(), warnings));
             }
             let mut folders = Vec::new();
             for entry in walkdir::WalkDir::new(changes)
@@ -105,69 +463,114 @@ fn load_changes(changes: &Path, only: Option<&BTreeSet<String>>) -> Result<Vec<C
                 if entry.file_name().to_string_lossy().starts_with('.') {
                     continue;
                 }
-                if entry.file_type().is_dir() {
-                    folders.push(entry.into_path());
-                } else if entry.file_type().is_file()
-                    && entry.path().extension().and_then(|e| e.to_str()) == Some("md")
-                {
-                    return Err(Error::invalid(
-                        entry.path(),
-                        "change file outside a release folder",
-                        "move it into .relnotes/changes/unreleased/ (or changes/<version>/)",
-                    ));
+                let path = entry.into_path();
+                match guard.entry(&path)? {
+                    Entry::Dir => {
+                        checked_stem(&path.with_extension("x"), "release folder")?;
+                        folders.push(path)
+                    }
+                    Entry::File(_) if path.extension().and_then(|e| e.to_str()) == Some("md") => {
+                        return Err(Error::invalid(
+                            &path,
+                            "change file outside a release folder",
+                            "move it into .relnotes/changes/unreleased/ (or changes/<version>/)",
+                        ));
+                    }
+                    Entry::File(_) => warnings.push(format!(
+                        "{}: ignored: change files go in a folder per release",
+                        path.display()
+                    )),
+                    Entry::Missing => {}
                 }
             }
             folders
         }
     };
-    let per_folder: Vec<Result<Vec<ChangeFile>>> = folders
+    let per_folder: Vec<Listed<ChangeFile>> = folders
         .par_iter()
         .map(|folder| {
-            let paths = files_with_ext(folder, "md", 1)?;
-            first_error(paths.par_iter().map(|p| read_change(p)).collect())
+            let mut warnings = Vec::new();
+            let paths = guard.files(folder, "md", &mut warnings)?;
+            let files = first_error(paths.par_iter().map(|p| read_change(guard, p)).collect())?;
+            Ok((files, warnings))
         })
         .collect();
-    Ok(first_error(per_folder)?.into_iter().flatten().collect())
+    let mut files = Vec::new();
+    for folder in first_error(per_folder)? {
+        files.extend(folder.0);
+        warnings.extend(folder.1);
+    }
+    Ok((files, warnings))
 }
 
 fn load_release_metas(
+    guard: &Guard,
     dir: &Path,
     only: Option<&BTreeSet<String>>,
-) -> Result<Vec<(String, ReleaseMetaFile)>> {
+) -> Listed<(String, ReleaseMetaFile)> {
+    let mut warnings = Vec::new();
+    let releases = dir.join("releases");
     let paths: Vec<PathBuf> = match only {
-        None => files_with_ext(&dir.join("releases"), "yaml", 1)?,
-        Some(versions) => versions
-            .iter()
-            .map(|v| dir.join("releases").join(format!("{v}.yaml")))
-            .filter(|p| p.is_file())
-            .collect(),
+        None => guard.files(&releases, "yaml", &mut warnings)?,
+        Some(versions) => {
+            let mut paths = Vec::new();
+            for v in versions {
+                let path = releases.join(format!("{v}.yaml"));
+                if !matches!(guard.entry(&path)?, Entry::Missing) {
+                    paths.push(path);
+                } else if !matches!(
+                    guard.entry(&releases.join(format!("{v}.yml")))?,
+                    Entry::Missing
+                ) {
+                    return Err(Error::invalid(
+                        releases.join(format!("{v}.yml")),
+                        "a `.yml` file where relnotes reads `.yaml` files",
+                        "rename it to end in `.yaml`",
+                    ));
+                }
+            }
+            paths
+        }
     };
-    first_error(
+    let metas = first_error(
         paths
             .into_par_iter()
             .map(|path| {
-                let text = read(&path)?;
+                let version = checked_stem(&path, "release version")?;
+                let text = guard.read(&path, Kind::Yaml)?;
                 let meta: ReleaseMeta = yaml::parse(&path, &text, 1)?;
-                Ok((stem(&path), ReleaseMetaFile { path, meta }))
+                Ok((version, ReleaseMetaFile { path, meta, text }))
             })
             .collect(),
-    )
+    )?;
+    Ok((metas, warnings))
 }
 
 /// Every release may be affected by any known issue: all are read.
-fn load_known_issues(dir: &Path) -> Result<Vec<KnownIssueFile>> {
-    first_error(
-        files_with_ext(&dir.join("known-issues"), "md", 1)?
+fn load_known_issues(guard: &Guard, dir: &Path) -> Listed<KnownIssueFile> {
+    let mut warnings = Vec::new();
+    let paths = guard.files(&dir.join("known-issues"), "md", &mut warnings)?;
+    let known = first_error(
+        paths
             .into_par_iter()
             .map(|path| {
-                let text = read(&path)?;
+                let text = guard.read(&path, Kind::Markdown)?;
                 let fm = yaml::split_front_matter(&path, &text)?;
                 let front: KnownIssueFront = yaml::parse(&path, fm.yaml, 2)?;
+                if let Some(problem) = id_problem(&front.id) {
+                    return Err(Error::at(
+                        &path,
+                        crate::domain::text::locate(&text, "id:", 2),
+                        format!("known issue id `{}` {problem}", front.id),
+                        "the id names the issue's page and link: use letters, digits and `-`, for example `KI-12`",
+                    ));
+                }
                 let body = fm.body.trim().to_string();
                 Ok(KnownIssueFile { path, front, body })
             })
             .collect(),
-    )
+    )?;
+    Ok((known, warnings))
 }
 
 /// The values, or the first error in order (not the first to happen on
@@ -181,12 +584,13 @@ fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
     Error::io("reading", path, e.into())
 }
 
-pub fn read_change(path: &Path) -> Result<ChangeFile> {
-    let text = read(path)?;
+pub fn read_change(guard: &Guard, path: &Path) -> Result<ChangeFile> {
+    let id = checked_stem(path, "change id")?;
+    let text = guard.read(path, Kind::Markdown)?;
     let fm = yaml::split_front_matter(path, &text)?;
     let front: ChangeFront = yaml::parse(path, fm.yaml, 2)?;
     Ok(ChangeFile {
-        id: stem(path),
+        id,
         path: path.to_path_buf(),
         front,
         body: fm.body.trim().to_string(),
@@ -197,32 +601,4 @@ fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))
-}
-
-/// Files ending in `.ext` at exactly `depth` below `dir`, sorted by path so
-/// that every run sees them in the same order.
-fn files_with_ext(dir: &Path, ext: &str, depth: usize) -> Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(depth)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| walk_error(dir, e))?;
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || !entry.file_type().is_file() {
-            continue;
-        }
-        if entry.path().extension().and_then(|e| e.to_str()) == Some(ext) {
-            out.push(entry.into_path());
-        }
-    }
-    Ok(out)
 }

@@ -12,11 +12,103 @@ use crate::error::{nearest, Error, Location, Result};
 /// Parses `text` as YAML into `T`. `first_line` is the line of the file on
 /// which `text` starts (1 for a whole file, 2 for front matter after `---`).
 pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Result<T> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // An empty document means "all defaults", not an error.
     if text.trim().is_empty() {
-        return serde_yaml::from_str("{}").map_err(|e| to_error(path, e, first_line));
+        return serde_yaml::from_str("{}").map_err(|e| to_error(path, e, first_line, text));
     }
-    serde_yaml::from_str(text).map_err(|e| to_error(path, e, first_line))
+    check_depth(path, text, first_line)?;
+    check_duplicates(path, text, first_line)?;
+    serde_yaml::from_str(text).map_err(|e| to_error(path, e, first_line, text))
+}
+
+/// How deeply brackets may nest. relnotes' files need three or four
+/// levels; the YAML parser's time grows with the square of the depth
+/// (100,000 levels took minutes), so deep nesting is refused before it.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses text whose `[` and `{` nest deeper than [`MAX_DEPTH`]. Brackets
+/// are counted everywhere, in quoted text too: only text with dozens of
+/// unclosed brackets in a row is refused, and no metadata needs that.
+fn check_depth(path: &Path, text: &str, first_line: usize) -> Result<()> {
+    let mut depth = 0usize;
+    let (mut line, mut line_start) = (first_line, 0);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Error::at(
+                        path,
+                        (line, text[line_start..i].chars().count() + 1),
+                        format!("the YAML nests more than {MAX_DEPTH} levels deep here"),
+                        "relnotes' files need only a few levels: close the brackets, or quote text that holds many `[` or `{`",
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a key written twice in one mapping (YAML forbids it; serde
+/// would keep the last value of a map without a word). The parse into a
+/// generic value that finds them runs only when some key text repeats.
+fn check_duplicates(path: &Path, text: &str, first_line: usize) -> Result<()> {
+    let mut keys = std::collections::HashSet::new();
+    let repeats = text.lines().any(|l| {
+        let l = l.trim_start().trim_start_matches("- ");
+        match l.find(':') {
+            Some(i) => !keys.insert(&l[..i]),
+            None => false,
+        }
+    });
+    if !repeats {
+        return Ok(());
+    }
+    let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return Ok(());
+    };
+    let raw = e.to_string();
+    let Some(at) = raw.find("duplicate entry with key ") else {
+        // Not a duplicate: the typed parse reports it with its own words.
+        return Ok(());
+    };
+    let rest = &raw[at + "duplicate entry with key ".len()..];
+    let key = rest
+        .split(" at line ")
+        .next()
+        .unwrap_or(rest)
+        .trim_matches('"')
+        .to_string();
+    // The parser points at the mapping; the second use of the key is what
+    // the user has to change.
+    let from = e.location().map(|l| l.line()).unwrap_or(1);
+    let first = crate::domain::text::locate(text, &format!("{key}:"), from);
+    let (line, column) = crate::domain::text::locate(text, &format!("{key}:"), first.0 + 1);
+    let (line, column) = if line > first.0 {
+        (line, column)
+    } else {
+        first
+    };
+    let field = raw[..at].trim_end_matches([' ', ':']);
+    let place = if field.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{field}`")
+    };
+    Err(Error::at(
+        path,
+        (line + first_line - 1, column),
+        format!("the key `{key}` is written twice{place}"),
+        "keep one of the two: a key may appear once in a mapping (ids must be unique)",
+    ))
 }
 
 /// A Markdown file with YAML front matter, split into its parts.
@@ -63,17 +155,42 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<FrontMatter<
     })
 }
 
-fn to_error(path: &Path, err: serde_yaml::Error, first_line: usize) -> Error {
+fn to_error(path: &Path, err: serde_yaml::Error, first_line: usize, text: &str) -> Error {
     let (line, column) = err
         .location()
         .map(|l| (l.line() + first_line - 1, l.column()))
         .unwrap_or((first_line, 1));
     let raw = err.to_string();
     // The library appends its own position; we print ours instead.
-    let message = match raw.find(" at line ") {
+    let mut message = match raw.find(" at line ") {
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
     };
+    // A file (or field) that is one plain text where fields belong: serde
+    // quotes the whole text, which may be the whole file. Show the start
+    // of its first line.
+    let prefix = "invalid type: string \"";
+    if let (Some(i), Some(end)) = (message.find(prefix), message.rfind("\", expected ")) {
+        let quoted = message.get(i + prefix.len()..end).unwrap_or("");
+        let on_one_line = text.lines().any(|l| l.contains(quoted));
+        if quoted.chars().count() > 60 || !on_one_line {
+            // The longest start (at most 60 characters) written on one line.
+            let mut short = String::new();
+            for c in quoted.chars().take(60) {
+                short.push(c);
+                if !text.contains(short.as_str()) {
+                    short.pop();
+                    break;
+                }
+            }
+            let expected =
+                message[end + 3..].replace("expected struct ", "expected the fields of ");
+            message = format!(
+                "{}invalid type: a text (\"{short}…\"), {expected}",
+                &message[..i]
+            );
+        }
+    }
     let help = hint_for(&message);
     Error::Input {
         location: Location {

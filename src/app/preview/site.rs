@@ -63,7 +63,7 @@ pub struct Site {
 /// Reads the sources and renders everything the preview serves.
 pub fn build(repo: &Path, target: &Target, shell: &Shell) -> Result<Site> {
     let sources = Sources::load(repo, Some(target))?;
-    let renderer = Renderer::new(Some(&sources.dir.join("templates")))?;
+    let renderer = Renderer::new(&sources.templates("")?)?;
     let assembled = sources.assemble(target)?;
     let project = &assembled.project;
     let config = &sources.config;
