@@ -18,5 +18,6 @@ mod layers;
 mod layout;
 mod outputs;
 mod preview;
+mod properties;
 mod repos;
 mod scaffold;
