@@ -242,9 +242,11 @@ pub struct KnownIssueFile {
 
 // ------------------------------------------------------------ release metadata
 
-/// A readiness answer: `true`/`false`, a link (counts as done), or a word
-/// such as `passed`, `pending`, `failed`, `not applicable`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+/// A readiness answer: `true`/`false`, a link or a note (counts as done),
+/// or a word such as `passed`, `pending`, `failed`, `rolled back`, `not
+/// applicable`. Read fail-closed: a single word relnotes does not know
+/// (`pendng`, `blocked?`) is an input error, never "done".
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Check {
     Bool(bool),
@@ -260,24 +262,147 @@ pub enum Answer {
     NotApplicable,
 }
 
+/// The words (and phrases) a check may be, by what they mean. A text
+/// that is none of these counts as done only when it is evidence: a link,
+/// an id with digits, or a note of several words.
+pub const CHECK_WORDS: &[(&str, Answer)] = &[
+    ("yes", Answer::Yes),
+    ("true", Answer::Yes),
+    ("done", Answer::Yes),
+    ("passed", Answer::Yes),
+    ("pass", Answer::Yes),
+    ("ok", Answer::Yes),
+    ("approved", Answer::Yes),
+    ("complete", Answer::Yes),
+    ("completed", Answer::Yes),
+    ("deployed", Answer::Yes),
+    ("configured", Answer::Yes),
+    ("verified", Answer::Yes),
+    ("reviewed", Answer::Yes),
+    ("merged", Answer::Yes),
+    ("tested", Answer::Yes),
+    ("scanned", Answer::Yes),
+    ("signed", Answer::Yes),
+    ("sent", Answer::Yes),
+    ("published", Answer::Yes),
+    ("ready", Answer::Yes),
+    ("green", Answer::Yes),
+    ("enabled", Answer::Yes),
+    ("no", Answer::No),
+    ("false", Answer::No),
+    ("fail", Answer::No),
+    ("failed", Answer::No),
+    ("rejected", Answer::No),
+    ("declined", Answer::No),
+    ("aborted", Answer::No),
+    ("rolled back", Answer::No),
+    ("rolled_back", Answer::No),
+    ("rolled-back", Answer::No),
+    ("reverted", Answer::No),
+    ("red", Answer::No),
+    ("", Answer::Pending),
+    ("pending", Answer::Pending),
+    ("todo", Answer::Pending),
+    ("tbd", Answer::Pending),
+    ("planned", Answer::Pending),
+    ("scheduled", Answer::Pending),
+    ("in progress", Answer::Pending),
+    ("in_progress", Answer::Pending),
+    ("waiting", Answer::Pending),
+    ("blocked", Answer::Pending),
+    ("wip", Answer::Pending),
+    ("draft", Answer::Pending),
+    ("not yet", Answer::Pending),
+    ("not applicable", Answer::NotApplicable),
+    ("n/a", Answer::NotApplicable),
+    ("na", Answer::NotApplicable),
+    ("not needed", Answer::NotApplicable),
+    ("none", Answer::NotApplicable),
+];
+
+/// First words that make a note say "not done" or "failed" whatever
+/// follows (`blocked by the migration`, `failed on the EU cluster`).
+const NOTE_OPENINGS: &[(&str, Answer)] = &[
+    ("not", Answer::Pending),
+    ("no", Answer::No),
+    ("blocked", Answer::Pending),
+    ("waiting", Answer::Pending),
+    ("pending", Answer::Pending),
+    ("todo", Answer::Pending),
+    ("tbd", Answer::Pending),
+    ("failed", Answer::No),
+    ("fails", Answer::No),
+    ("rejected", Answer::No),
+    ("rolled", Answer::No),
+    ("reverted", Answer::No),
+];
+
+/// How a check text reads: a known word, evidence (done), or `None` for
+/// a single word relnotes does not know.
+fn read_check_text(text: &str) -> Option<Answer> {
+    let t = text.trim().to_ascii_lowercase();
+    if let Some((_, a)) = CHECK_WORDS.iter().find(|(w, _)| *w == t) {
+        return Some(*a);
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.len() > 1 {
+        let first = words[0].trim_matches(|c: char| !c.is_alphanumeric());
+        if let Some((_, a)) = NOTE_OPENINGS.iter().find(|(w, _)| *w == first) {
+            return Some(*a);
+        }
+        return Some(Answer::Yes);
+    }
+    // One token: evidence if it is a link, a path or an id (`#4711`,
+    // `run-123`, `db-2026-03-02`); an unknown word otherwise.
+    let evidence = t.contains("://")
+        || t.starts_with("mailto:")
+        || t.contains('/')
+        || t.chars().any(|c| c.is_ascii_digit());
+    evidence.then_some(Answer::Yes)
+}
+
+impl<'de> Deserialize<'de> for Check {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Check;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false, a link, a note, or a status word such as `done`, `pending`, `failed`, `not applicable`")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Check, E> {
+                Ok(Check::Bool(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Check, E> {
+                if read_check_text(v).is_none() {
+                    let words = CHECK_WORDS
+                        .iter()
+                        .map(|(w, _)| *w)
+                        .filter(|w| !w.is_empty());
+                    let near = crate::error::nearest(&v.trim().to_ascii_lowercase(), words);
+                    return Err(E::custom(match near {
+                        Some(n) => {
+                            format!("`{v}` is not a status relnotes knows (did you mean `{n}`?)")
+                        }
+                        None => format!("`{v}` is not a status relnotes knows"),
+                    }));
+                }
+                Ok(Check::Text(v.to_string()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Check, E> {
+                Ok(Check::Text(String::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl Check {
     pub fn answer(&self) -> Answer {
         match self {
             Check::Bool(true) => Answer::Yes,
             Check::Bool(false) => Answer::No,
-            Check::Text(t) => {
-                let t = t.trim().to_ascii_lowercase();
-                match t.as_str() {
-                    "" | "pending" | "todo" | "planned" | "in progress" | "scheduled" => {
-                        Answer::Pending
-                    }
-                    "no" | "false" | "failed" | "rejected" | "fail" => Answer::No,
-                    "not applicable" | "n/a" | "na" | "not needed" | "none" => {
-                        Answer::NotApplicable
-                    }
-                    _ => Answer::Yes,
-                }
-            }
+            // Unknown words never pass (they are refused when read).
+            Check::Text(t) => read_check_text(t).unwrap_or(Answer::Pending),
         }
     }
 

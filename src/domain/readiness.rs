@@ -263,6 +263,39 @@ impl Eval<'_> {
         });
     }
 
+    /// The item just pushed has failed (not merely "not done yet"): it
+    /// blocks at every stage, and the hint points to the rollback and
+    /// incident playbook instead of asking for the field to be changed.
+    fn failed_now(&mut self) {
+        let hint = self.playbook_hint();
+        if let Some(item) = self.items.last_mut() {
+            item.status = Status::NotMet;
+            item.blocking = true;
+            item.hint = Some(hint);
+        }
+    }
+
+    /// What to do when a deploy, verification or smoke test failed: the
+    /// guide's playbook, with the names this release gives.
+    fn playbook_hint(&self) -> String {
+        let m = self.f.meta;
+        let who = m
+            .incident
+            .on_call
+            .as_deref()
+            .or(self.f.escalation)
+            .map(|w| format!(" escalate to {w} and"))
+            .unwrap_or_default();
+        let back = match self.f.last_known_good {
+            Some(v) => format!("roll back to {v}"),
+            None => "roll back to the last known-good release".to_string(),
+        };
+        format!(
+            "follow the rollback and incident playbook:{who} decide with the on-call whether to {back} or fix forward with a hotfix, then record it in an incident file (`relnotes incident new --release {}`); do not change the result to make this pass",
+            self.f.version
+        )
+    }
+
     fn hint(&self, field: &str, example: &str) -> Option<String> {
         Some(format!(
             "{}: set `{field}` (for example `{example}`)",
@@ -298,8 +331,13 @@ impl Eval<'_> {
                 (Status::NotApplicable, format!("{field}: not applicable"))
             }
         };
+        // A post-deploy check that failed is an incident, not a to-do.
+        let failed = stage == Stage::PostDeploy && value.is_some_and(|v| v.answer() == Answer::No);
         let hint = self.hint(field, example);
         self.push(id, section, role, title, stage, status, reason, hint);
+        if failed {
+            self.failed_now();
+        }
     }
 }
 
@@ -662,15 +700,27 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
             Status::Met,
             format!("deployed: {}", p.evidence().unwrap_or("yes")),
         ),
-        (Some(p), Some((Answer::No, _))) => (
+        (Some(p), Some((Answer::No, c))) => (
             Status::NotMet,
-            format!("production deploy through {p} failed"),
+            match c {
+                Check::Text(t)
+                    if t.to_ascii_lowercase().contains("roll")
+                        || t.to_ascii_lowercase().contains("revert") =>
+                {
+                    format!("production deploy through {p} was rolled back ({t})")
+                }
+                _ => format!("production deploy through {p} failed"),
+            },
         ),
         (Some(p), _) => (
             Status::NotMet,
             format!("not deployed to production yet (pipeline {p})"),
         ),
     };
+    let deploy_failed = d
+        .production
+        .as_ref()
+        .is_some_and(|p| p.answer() == Answer::No);
     let hint = e.hint("deployment.production", "production: deployed");
     e.push(
         "deployment.production",
@@ -682,6 +732,9 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         reason,
         hint,
     );
+    if deploy_failed {
+        e.failed_now();
+    }
 
     let pending: Vec<&str> = d
         .verifications
@@ -705,6 +758,17 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
             format!("not passed yet: {}", pending.join(", ")),
         )
     };
+    let failed: Vec<&str> = d
+        .verifications
+        .iter()
+        .filter(|v| v.status() == TestStatus::Failed)
+        .map(|v| v.name())
+        .collect();
+    let (st, reason) = if failed.is_empty() {
+        (st, reason)
+    } else {
+        (Status::NotMet, format!("failed: {}", failed.join(", ")))
+    };
     let hint = e.hint(
         "deployment.verifications",
         "- { name: Health checks green for 30 minutes, status: passed }",
@@ -719,6 +783,9 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         reason,
         hint,
     );
+    if !failed.is_empty() {
+        e.failed_now();
+    }
 
     e.check(
         "communication.announcement_sent",
@@ -1182,6 +1249,19 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
             format!("not passed in production: {}", not_passed.join(", ")),
         )
     };
+    let failed: Vec<&str> = prod
+        .iter()
+        .filter(|t| t.status == TestStatus::Failed)
+        .map(|t| t.name.as_str())
+        .collect();
+    let (st, reason) = if failed.is_empty() {
+        (st, reason)
+    } else {
+        (
+            Status::NotMet,
+            format!("failed in production: {}", failed.join(", ")),
+        )
+    };
     let hint = e.hint(
         "smoke_tests",
         "- { name: Log in, status: passed, env: production }",
@@ -1196,6 +1276,9 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         reason,
         hint,
     );
+    if !failed.is_empty() {
+        e.failed_now();
+    }
 
     let flows = &m.qa.critical_flows;
     let untested: Vec<&str> = flows

@@ -224,6 +224,9 @@ fn hint_for(message: &str) -> String {
         }
         return format!("valid names here: {}", expected.join(", "));
     }
+    if message.contains("is not a status relnotes knows") {
+        return "write a status word (done, pending, failed, rolled back, not applicable), a link, or a note of a few words: see \"Check values\" in book/src/reference.md".into();
+    }
     if message.starts_with("affects:") || message.starts_with("fixed_in:") {
         return "write a version (1.4.1) for fixed_in, and a range for affects, for example \">=1.3.0, <1.4.1\"".into();
     }
