@@ -57,4 +57,5 @@ cases! {
     kb_octoacme => "kb-octoacme",
     prereleases => "prereleases",
     unmerged_tag => "unmerged-tag",
+    failed_deploy => "failed-deploy",
 }

@@ -85,6 +85,12 @@ pub enum Command {
     /// Start release VERSION: move the unreleased change files into it and
     /// write its metadata file with every readiness field pending.
     Release(ReleaseArgs),
+    /// Record a production incident of a release (the rollback and incident
+    /// playbook).
+    Incident {
+        #[command(subcommand)]
+        action: IncidentAction,
+    },
     /// Work with the built-in templates.
     Templates {
         #[command(subcommand)]
@@ -185,6 +191,37 @@ pub struct NewArgs {
     pub id: Option<String>,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum IncidentAction {
+    /// Write `.relnotes/incidents/<id>.md` with every field of the playbook
+    /// to fill in.
+    New(IncidentNewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentNewArgs {
+    /// The release the incident is about, for example 2.0.0.
+    #[arg(long)]
+    pub release: String,
+    /// The incident id (file name); default: the next free `INC-<n>`.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// What went wrong, in one line.
+    #[arg(short, long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// How bad it is.
+    #[arg(long, value_enum, default_value_t = SeverityArg::High)]
+    pub severity: SeverityArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 #[derive(Debug, Args)]
 pub struct ReleaseArgs {
     /// The version, for example 1.4.0.
@@ -283,6 +320,8 @@ pub enum SchemaKind {
     Release,
     /// known issue front matter
     KnownIssue,
+    /// incident front matter
+    Incident,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -307,6 +346,9 @@ pub enum ReportFormat {
 pub enum StageArg {
     PreRelease,
     PostDeploy,
+    /// The rollback and incident playbook (also evaluated at any stage
+    /// once a deploy failed or an incident is recorded).
+    Incident,
 }
 
 impl Cli {
@@ -361,6 +403,7 @@ impl From<CheckArgs> for CheckRequest {
             stage: match a.stage {
                 StageArg::PreRelease => Stage::PreRelease,
                 StageArg::PostDeploy => Stage::PostDeploy,
+                StageArg::Incident => Stage::Incident,
             },
             strict: a.strict,
         }

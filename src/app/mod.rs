@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod demo;
+pub mod incident;
 pub mod init;
 pub mod kb;
 pub mod new;
@@ -80,6 +81,9 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Next(a) => next::run(&g, a.explain),
         Command::New(a) => new::run(&g, a),
         Command::Release(a) => release::run(&g, &a.version),
+        Command::Incident { action } => match action {
+            cli::IncidentAction::New(a) => incident::new(&g, a),
+        },
         Command::Templates { action } => templates::run(&g, action),
         Command::Demo(a) => demo::run(&g, a.dir),
         Command::Kb(a) => kb::run(&g, a),

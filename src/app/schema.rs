@@ -7,7 +7,7 @@
 use super::cli::{Cli, SchemaKind};
 use super::print_stdout;
 use crate::domain::config::Config;
-use crate::domain::input::{ChangeFront, KnownIssueFront, ReleaseMeta};
+use crate::domain::input::{ChangeFront, IncidentFront, KnownIssueFront, ReleaseMeta};
 use crate::error::{Error, Result};
 use crate::Outcome;
 
@@ -18,6 +18,7 @@ pub fn run(kind: SchemaKind) -> Result<Outcome> {
         SchemaKind::Change => Kind::Change,
         SchemaKind::Release => Kind::Release,
         SchemaKind::KnownIssue => Kind::KnownIssue,
+        SchemaKind::Incident => Kind::Incident,
     };
     print_stdout(&schema(kind))?;
     Ok(Outcome::Success)
@@ -73,6 +74,8 @@ pub enum Kind {
     Release,
     /// The front matter of `.relnotes/known-issues/*.md`
     KnownIssue,
+    /// The front matter of `.relnotes/incidents/*.md`
+    Incident,
 }
 
 /// The schema of `kind`, as pretty-printed JSON.
@@ -93,6 +96,10 @@ pub fn schema(kind: Kind) -> String {
         Kind::KnownIssue => (
             schemars::schema_for!(KnownIssueFront),
             "relnotes known issue front matter (.relnotes/known-issues/*.md)",
+        ),
+        Kind::Incident => (
+            schemars::schema_for!(IncidentFront),
+            "relnotes incident front matter (.relnotes/incidents/*.md)",
         ),
     };
     let mut value = schema.to_value();

@@ -4,17 +4,17 @@
 //! same input always gives the same release. Readiness is evaluated here,
 //! once, at the stage the caller asked for.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use crate::domain::config::{CommitDate, Config, CustomerCommits};
 use crate::domain::input::{
-    Audience, ChangeFile, ChangeKind, IssueStatus, KnownIssueFile, ReleaseMeta, ReleaseMetaFile,
-    Window,
+    Answer, Audience, ChangeFile, ChangeKind, IncidentFile, IssueStatus, KnownIssueFile,
+    ReleaseMeta, ReleaseMetaFile, Window,
 };
 use crate::domain::model::{
-    Change, CommitInfo, Hypercare, KnownIssue, Origin, PreviousRelease, Release, ReleaseKind,
-    DEFAULT_HYPERCARE_HOURS,
+    ActionItemInfo, Change, CommitInfo, Decision, Hypercare, Incident, KnownIssue, Origin,
+    PreviousRelease, Release, ReleaseKind, Withdrawn, DEFAULT_HYPERCARE_HOURS,
 };
 use crate::domain::readiness::{self, Stage};
 use crate::domain::version::{bump_between, required_bump};
@@ -80,6 +80,8 @@ pub struct Context<'a> {
     /// The known issue files and the same issues as releases show them.
     pub known_files: &'a [KnownIssueFile],
     pub known: &'a [KnownIssue],
+    /// Every incident record.
+    pub incidents: &'a [IncidentFile],
     /// Paths in the model are shown relative to this folder.
     pub root: &'a Path,
     /// The `.relnotes/` folder, as paths are shown.
@@ -189,12 +191,34 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
         declared: meta.kind,
         promotes_prerelease: promotes,
     };
-    let last_known_good = meta.rollback.last_known_good.clone().or_else(|| {
-        input
+    // A release that was rolled back is never a last known-good one.
+    let rolled_back: BTreeSet<String> = cx
+        .incidents
+        .iter()
+        .filter(|i| i.front.rollback.is_some())
+        .map(|i| i.front.release.to_string())
+        .collect();
+    let last_known_good = match meta.rollback.last_known_good.clone() {
+        Some(v) => {
+            if rolled_back.contains(&v) {
+                warnings.push(format!(
+                    "rollback.last_known_good names {v}, which was rolled back after an incident: name a release that ran well in production"
+                ));
+            }
+            Some(v)
+        }
+        None => input
             .previous_stable
             .as_ref()
-            .map(|p| p.version.to_string())
-    });
+            .and_then(|p| known_good_from(&p.version.to_string(), cx.versions, &rolled_back)),
+    };
+    let incidents: Vec<Incident> = cx
+        .incidents
+        .iter()
+        .filter(|i| i.front.release.to_string() == version)
+        .map(|i| incident(i, cx.root))
+        .collect();
+    let withdrawn = withdrawal(&meta, &incidents, last_known_good.as_deref());
     let hypercare = hypercare(&meta, input.tagged.as_ref());
     let escalation = meta
         .support
@@ -224,12 +248,130 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
         hypercare,
         escalation,
         last_known_good,
+        incidents,
+        withdrawn,
         readiness: Default::default(),
         warnings,
     };
-    release.readiness =
-        readiness::evaluate_release(&release, config, cx.versions, cx.stage, cx.strict);
+    let rolled_back: Vec<String> = rolled_back.into_iter().collect();
+    release.readiness = readiness::evaluate_release(
+        &release,
+        config,
+        cx.versions,
+        &rolled_back,
+        cx.stage,
+        cx.strict,
+    );
     Ok(release)
+}
+
+/// `start` or the newest stable release before it that was not rolled
+/// back (`versions` oldest first).
+fn known_good_from(
+    start: &str,
+    versions: &[String],
+    rolled_back: &BTreeSet<String>,
+) -> Option<String> {
+    if !rolled_back.contains(start) {
+        return Some(start.to_string());
+    }
+    let at = versions.iter().position(|v| v == start)?;
+    versions[..at]
+        .iter()
+        .rev()
+        .find(|v| {
+            !rolled_back.contains(*v) && semver::Version::parse(v).is_ok_and(|x| x.pre.is_empty())
+        })
+        .cloned()
+}
+
+/// An incident record as releases show it.
+pub fn incident(f: &IncidentFile, root: &Path) -> Incident {
+    let fr = &f.front;
+    let decision = match (&fr.rollback, &fr.fixed_by) {
+        (Some(r), _) => Decision::RolledBack {
+            to: r.to.to_string(),
+            at: r.at.map(|t| t.to_string()),
+        },
+        (None, Some(v)) => Decision::FixedForward { by: v.to_string() },
+        (None, None) => Decision::Undecided,
+    };
+    Incident {
+        id: f.id.clone(),
+        release: fr.release.to_string(),
+        title: fr.title.clone(),
+        severity: fr.severity,
+        started: fr.started.map(|t| t.to_string()),
+        resolved: fr.resolved.map(|t| t.to_string()),
+        on_call: fr.on_call.as_ref().map(|o| o.who.clone()),
+        notified_at: fr
+            .on_call
+            .as_ref()
+            .and_then(|o| o.notified_at)
+            .map(|t| t.to_string()),
+        decision,
+        root_cause: fr.root_cause.clone().filter(|r| !r.trim().is_empty()),
+        action_items: fr
+            .action_items
+            .iter()
+            .map(|a| ActionItemInfo {
+                title: a.title.clone(),
+                owner: a.owner.clone(),
+                due: a.due.map(|d| d.to_string()),
+                status: a.status.as_str(),
+                open: a.status.is_open(),
+            })
+            .collect(),
+        customer_message: fr.customer_message.clone().filter(|m| !m.trim().is_empty()),
+        timeline: f.body.clone(),
+        path: rel(root, &f.path),
+    }
+}
+
+/// Whether the release was taken back out of production: an incident that
+/// rolled it back, or a production deploy recorded as rolled back.
+fn withdrawal(
+    meta: &ReleaseMeta,
+    incidents: &[Incident],
+    known_good: Option<&str>,
+) -> Option<Withdrawn> {
+    let default_message = |current: Option<&str>| {
+        match current {
+        Some(v) => format!(
+            "This release was withdrawn after a problem in production. Version {v} is the current release; nothing changes for you until a fixed release is announced."
+        ),
+        None => "This release was withdrawn after a problem in production.".to_string(),
+    }
+    };
+    if let Some(i) = incidents
+        .iter()
+        .find(|i| matches!(i.decision, Decision::RolledBack { .. }))
+    {
+        let current = match &i.decision {
+            Decision::RolledBack { to, .. } => Some(to.clone()),
+            _ => None,
+        };
+        return Some(Withdrawn {
+            message: i
+                .customer_message
+                .clone()
+                .unwrap_or_else(|| default_message(current.as_deref())),
+            current,
+            incident: Some(i.id.clone()),
+        });
+    }
+    let production = meta.deployment.production.as_ref()?;
+    let text = match production {
+        crate::domain::input::Check::Text(t) => t.to_ascii_lowercase(),
+        crate::domain::input::Check::Bool(_) => return None,
+    };
+    (production.answer() == Answer::No && (text.contains("roll") || text.contains("revert"))).then(
+        || Withdrawn {
+            current: known_good.map(str::to_string),
+            message: default_message(known_good),
+            incident: None,
+        },
+    )
 }
 
 /// Warnings for change files that name segments the configuration lacks.

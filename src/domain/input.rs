@@ -240,6 +240,116 @@ pub struct KnownIssueFile {
     pub body: String,
 }
 
+// --------------------------------------------------------------- incidents
+
+/// The front matter of `.relnotes/incidents/<id>.md`: a production
+/// incident of one release, as the guide's rollback and incident playbook
+/// records it. The Markdown after it is the timeline.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentFront {
+    /// The release version the incident is about (`1.4.0`).
+    #[schemars(with = "String")]
+    pub release: semver::Version,
+    pub title: String,
+    #[serde(default = "default_severity")]
+    pub severity: Severity,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub started: Option<jiff::Timestamp>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub resolved: Option<jiff::Timestamp>,
+    #[serde(default)]
+    pub on_call: Option<OnCall>,
+    /// Rolled back: to which release and when.
+    #[serde(default)]
+    pub rollback: Option<IncidentRollback>,
+    /// Fixed forward: the hotfix release that fixes it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub fixed_by: Option<semver::Version>,
+    /// Markdown: what caused it, once triaged.
+    #[serde(default)]
+    pub root_cause: Option<String>,
+    #[serde(default)]
+    pub action_items: Vec<ActionItem>,
+    /// Markdown: what customers read on the release's page (for a
+    /// rolled-back release: that it was withdrawn, and what to use).
+    #[serde(default)]
+    pub customer_message: Option<String>,
+}
+
+/// Who was on call and when they were told.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnCall {
+    pub who: String,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub notified_at: Option<jiff::Timestamp>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentRollback {
+    #[schemars(with = "String")]
+    pub to: semver::Version,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub at: Option<jiff::Timestamp>,
+}
+
+/// A follow-up from the postmortem.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionItem {
+    pub title: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub due: Option<jiff::civil::Date>,
+    #[serde(default)]
+    pub status: ActionStatus,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    #[default]
+    Open,
+    InProgress,
+    Done,
+    WontDo,
+}
+
+impl ActionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in progress",
+            ActionStatus::Done => "done",
+            ActionStatus::WontDo => "won't do",
+        }
+    }
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::Open | ActionStatus::InProgress)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct IncidentFile {
+    /// The file name without `.md` (`INC-3`).
+    pub id: String,
+    pub path: PathBuf,
+    pub front: IncidentFront,
+    /// The timeline (Markdown).
+    pub body: String,
+}
+
 // ------------------------------------------------------------ release metadata
 
 /// A readiness answer: `true`/`false`, a link or a note (counts as done),
@@ -723,6 +833,8 @@ pub struct Inputs {
     /// Release metadata by version string (file name without `.yaml`).
     pub releases: BTreeMap<String, ReleaseMetaFile>,
     pub known_issues: Vec<KnownIssueFile>,
+    /// Every incident, in path order.
+    pub incidents: Vec<IncidentFile>,
     /// Files passed over while reading (a stray `notes.txt`), in path
     /// order: the commands print them.
     pub warnings: Vec<String>,

@@ -68,8 +68,13 @@ pub struct Release {
     /// JSON already carries.
     #[serde(skip)]
     pub escalation: Option<String>,
-    /// The last known-good version to roll back to.
+    /// The last known-good version to roll back to (never a release that
+    /// failed or was rolled back).
     pub last_known_good: Option<String>,
+    /// Production incidents of this release.
+    pub incidents: Vec<Incident>,
+    /// Set when the release was rolled back out of production.
+    pub withdrawn: Option<Withdrawn>,
     /// The readiness evaluation: one for every consumer.
     pub readiness: Readiness,
     /// Things the user should know that did not stop the build.
@@ -259,6 +264,82 @@ impl KnownIssue {
     pub fn is_for_customers_in(&self, segment: Option<&str>) -> bool {
         self.segments.is_empty() || segment.is_some_and(|s| self.segments.iter().any(|x| x == s))
     }
+}
+
+/// A production incident of a release (`.relnotes/incidents/<id>.md`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub id: String,
+    pub release: String,
+    pub title: String,
+    pub severity: Severity,
+    /// RFC 3339.
+    pub started: Option<String>,
+    pub resolved: Option<String>,
+    pub on_call: Option<String>,
+    pub notified_at: Option<String>,
+    /// What was decided: rolled back, or fixed forward.
+    pub decision: Decision,
+    pub root_cause: Option<String>,
+    pub action_items: Vec<ActionItemInfo>,
+    /// Markdown for customers.
+    pub customer_message: Option<String>,
+    /// The timeline (Markdown).
+    pub timeline: String,
+    pub path: String,
+}
+
+impl Incident {
+    pub fn open_action_items(&self) -> impl Iterator<Item = &ActionItemInfo> {
+        self.action_items.iter().filter(|a| a.open)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Decision {
+    /// Nothing recorded yet.
+    Undecided,
+    RolledBack {
+        to: String,
+        at: Option<String>,
+    },
+    FixedForward {
+        by: String,
+    },
+}
+
+impl Decision {
+    /// The decision in words, for pages and reports.
+    pub fn text(&self) -> String {
+        match self {
+            Decision::Undecided => "no decision recorded yet".to_string(),
+            Decision::RolledBack { to, at: Some(at) } => format!("rolled back to {to} at {at}"),
+            Decision::RolledBack { to, at: None } => format!("rolled back to {to}"),
+            Decision::FixedForward { by } => format!("fixed forward by {by}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionItemInfo {
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub status: &'static str,
+    pub open: bool,
+}
+
+/// A release taken back out of production.
+#[derive(Debug, Clone, Serialize)]
+pub struct Withdrawn {
+    /// The release customers are on instead.
+    pub current: Option<String>,
+    /// What customers read (Markdown): the incident's `customer_message`,
+    /// else a default sentence.
+    pub message: String,
+    /// The incident that says so, if any.
+    pub incident: Option<String>,
 }
 
 /// Several releases read in one pass (`build --all`, `kb`).

@@ -19,6 +19,10 @@ pub enum Stage {
     PreRelease,
     /// After the production deploy.
     PostDeploy,
+    /// After a failed or rolled-back deploy: the rollback and incident
+    /// playbook (evaluated at any stage once a deploy failed or an
+    /// incident is recorded).
+    Incident,
 }
 
 impl Stage {
@@ -26,6 +30,7 @@ impl Stage {
         match self {
             Stage::PreRelease => "pre-release",
             Stage::PostDeploy => "post-deploy",
+            Stage::Incident => "incident",
         }
     }
 }
@@ -93,6 +98,8 @@ pub enum Section {
     Coverage,
     #[serde(rename = "rollback")]
     Rollback,
+    #[serde(rename = "incident playbook")]
+    Incident,
 }
 
 impl Section {
@@ -106,6 +113,7 @@ impl Section {
             Section::Content => "content",
             Section::Coverage => "coverage",
             Section::Rollback => "rollback",
+            Section::Incident => "incident playbook",
         }
     }
 }
@@ -189,6 +197,12 @@ pub struct Facts<'a> {
     pub hypercare: Option<&'a crate::domain::model::Hypercare>,
     /// Where support escalates (decided in assembly).
     pub escalation: Option<&'a str>,
+    /// Production incidents of the release.
+    pub incidents: &'a [crate::domain::model::Incident],
+    /// The release was rolled back out of production.
+    pub withdrawn: bool,
+    /// Every release an incident rolled back.
+    pub rolled_back: &'a [String],
 }
 
 /// Maps a sign-off or owner role id to the report's role name.
@@ -216,6 +230,9 @@ struct Eval<'a> {
     stage: Stage,
     strict: bool,
     items: Vec<Item>,
+    /// A deploy, verification or check after the deploy failed: the
+    /// playbook applies.
+    failed: bool,
 }
 
 const PRE: Section = Section::PreRelease;
@@ -268,6 +285,7 @@ impl Eval<'_> {
     /// incident playbook instead of asking for the field to be changed.
     fn failed_now(&mut self) {
         let hint = self.playbook_hint();
+        self.failed = true;
         if let Some(item) = self.items.last_mut() {
             item.status = Status::NotMet;
             item.blocking = true;
@@ -346,6 +364,7 @@ pub fn evaluate_release(
     release: &Release,
     config: &Config,
     versions: &[String],
+    rolled_back: &[String],
     stage: Stage,
     strict: bool,
 ) -> Readiness {
@@ -368,8 +387,260 @@ pub fn evaluate_release(
         release_versions: versions,
         hypercare: release.hypercare.as_ref(),
         escalation: release.escalation.as_deref(),
+        incidents: &release.incidents,
+        withdrawn: release.withdrawn.is_some(),
+        rolled_back,
     };
     evaluate(&facts, stage, strict)
+}
+
+const INCIDENT: Section = Section::Incident;
+
+/// The rollback and incident playbook's items: an incident recorded, the
+/// on-call told, a decision (rolled back or fixed forward), the root cause
+/// triaged, action items captured with owners and dates, and customers told
+/// when a release they could see was withdrawn.
+fn playbook(e: &mut Eval<'_>, customer_facing: bool) {
+    let f = e.f;
+    let at = Stage::Incident;
+    let new = format!("relnotes incident new --release {}", f.version);
+    let ids = || {
+        f.incidents
+            .iter()
+            .map(|i| i.path.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let incident_hint = |field: &str, example: &str| {
+        Some(if f.incidents.is_empty() {
+            format!("record the incident first: `{new}`")
+        } else {
+            format!("{}: set `{field}` (for example `{example}`)", ids())
+        })
+    };
+    let (st, reason) = match f.incidents.first() {
+        None => (
+            Status::NotMet,
+            "no incident recorded for this release".to_string(),
+        ),
+        Some(_) => (
+            Status::Met,
+            f.incidents
+                .iter()
+                .map(|i| {
+                    let severity = format!("{:?}", i.severity).to_lowercase();
+                    format!("{}: {} ({severity} severity)", i.id, i.title)
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    };
+    e.push(
+        "incident.opened",
+        INCIDENT,
+        "Release manager",
+        "Incident opened and recorded",
+        at,
+        st,
+        reason,
+        Some(format!("run `{new}` and fill in what happened")),
+    );
+
+    let missing: Vec<String> = f
+        .incidents
+        .iter()
+        .filter(|i| i.on_call.is_none() || i.notified_at.is_none())
+        .map(|i| i.id.clone())
+        .collect();
+    let (st, reason) = if f.incidents.is_empty() {
+        (Status::NotMet, "no incident recorded".to_string())
+    } else if missing.is_empty() {
+        (
+            Status::Met,
+            f.incidents
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} notified at {}",
+                        i.on_call.as_deref().unwrap_or(""),
+                        i.notified_at.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    } else {
+        (
+            Status::NotMet,
+            format!(
+                "who was on call and when they were told is not recorded in {}",
+                missing.join(", ")
+            ),
+        )
+    };
+    let hint = incident_hint(
+        "on_call",
+        "on_call: { who: Dana Reyes, notified_at: 2026-04-22T09:10:00Z }",
+    );
+    e.push(
+        "incident.on_call",
+        INCIDENT,
+        "DevOps",
+        "On-call notified (who, when)",
+        at,
+        st,
+        reason,
+        hint,
+    );
+
+    let decided: Vec<String> = f
+        .incidents
+        .iter()
+        .filter(|i| i.decision != crate::domain::model::Decision::Undecided)
+        .map(|i| format!("{}: {}", i.id, i.decision.text()))
+        .collect();
+    let (st, reason) = if decided.is_empty() {
+        (
+            Status::NotMet,
+            "neither a rollback nor a fix-forward hotfix is recorded".to_string(),
+        )
+    } else {
+        (Status::Met, decided.join("; "))
+    };
+    let example = match f.last_known_good {
+        Some(v) => {
+            format!("rollback: {{ to: {v}, at: 2026-04-22T09:40:00Z }}` or `fixed_by: 2.0.1")
+        }
+        None => "fixed_by: 2.0.1".to_string(),
+    };
+    let hint = incident_hint("rollback", &example);
+    e.push(
+        "incident.decision",
+        INCIDENT,
+        "Release manager",
+        "Decision: roll back to the last known-good release or fix forward with a hotfix",
+        at,
+        st,
+        reason,
+        hint,
+    );
+
+    let untriaged: Vec<&str> = f
+        .incidents
+        .iter()
+        .filter(|i| i.root_cause.is_none())
+        .map(|i| i.id.as_str())
+        .collect();
+    let (st, reason) = if f.incidents.is_empty() {
+        (Status::NotMet, "no incident recorded".to_string())
+    } else if untriaged.is_empty() {
+        (Status::Met, "root cause recorded".to_string())
+    } else {
+        (
+            Status::NotMet,
+            format!("no root cause in {}", untriaged.join(", ")),
+        )
+    };
+    let hint = incident_hint(
+        "root_cause",
+        "root_cause: The migration locked the invoices table",
+    );
+    e.push(
+        "incident.root_cause",
+        INCIDENT,
+        "DevOps",
+        "Root cause triaged",
+        at,
+        st,
+        reason,
+        hint,
+    );
+
+    let mut problems = Vec::new();
+    let mut open = 0;
+    let mut total = 0;
+    for i in f.incidents {
+        if i.action_items.is_empty() {
+            problems.push(format!("{} has no action items", i.id));
+        }
+        for a in &i.action_items {
+            total += 1;
+            if a.open {
+                open += 1;
+            }
+            if a.owner.is_none() || a.due.is_none() {
+                problems.push(format!(
+                    "\"{}\" has no {}",
+                    a.title,
+                    if a.owner.is_none() {
+                        "owner"
+                    } else {
+                        "due date"
+                    }
+                ));
+            }
+        }
+    }
+    let (st, reason) = if f.incidents.is_empty() {
+        (Status::NotMet, "no incident recorded".to_string())
+    } else if problems.is_empty() {
+        (Status::Met, format!("{total} action item(s), {open} open"))
+    } else {
+        (Status::NotMet, problems.join("; "))
+    };
+    let hint = incident_hint(
+        "action_items",
+        "- { title: Add a lock timeout to migrations, owner: Kim Ortiz, due: 2026-05-06 }",
+    );
+    e.push(
+        "incident.action_items",
+        INCIDENT,
+        "Release manager",
+        "Action items captured (owner, due date)",
+        at,
+        st,
+        reason,
+        hint,
+    );
+
+    if f.withdrawn {
+        let told: Vec<&str> = f
+            .incidents
+            .iter()
+            .filter(|i| i.customer_message.is_some())
+            .map(|i| i.id.as_str())
+            .collect();
+        let (st, reason) = if !customer_facing {
+            (
+                Status::NotApplicable,
+                "the release has no customer-facing changes".to_string(),
+            )
+        } else if told.is_empty() {
+            (
+                Status::NotMet,
+                "customers are not told that the release was withdrawn (the pages say so in a default sentence)".to_string(),
+            )
+        } else {
+            (
+                Status::Met,
+                format!("customer message in {}", told.join(", ")),
+            )
+        };
+        let hint = incident_hint(
+            "customer_message",
+            "customer_message: Version 2.0.0 was withdrawn; 1.2.0 stays current",
+        );
+        e.push(
+            "incident.customer_message",
+            INCIDENT,
+            "Customer communication",
+            "Customers told that the release was withdrawn and which release is current",
+            at,
+            st,
+            reason,
+            hint,
+        );
+    }
 }
 
 /// Evaluates every readiness item for one release.
@@ -379,6 +650,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         stage,
         strict,
         items: Vec::new(),
+        failed: false,
     };
     let m = f.meta;
     let pre = Stage::PreRelease;
@@ -1621,7 +1893,12 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         ),
         Some(v) => {
             let v = v.trim_start_matches(f.config.tags.prefix.as_str());
-            if f.release_versions.iter().any(|r| r == v) {
+            if f.rolled_back.iter().any(|r| r == v) {
+                (
+                    Status::NotMet,
+                    format!("{v} was rolled back after an incident: it is not known to be good"),
+                )
+            } else if f.release_versions.iter().any(|r| r == v) {
                 (Status::Met, format!("roll back to {v}"))
             } else {
                 (
@@ -1642,6 +1919,12 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         reason,
         hint,
     );
+
+    // The playbook: asked for with `--stage incident`, and switched on by
+    // a failed deploy or a recorded incident whatever the stage.
+    if stage == Stage::Incident || e.failed || !f.incidents.is_empty() || f.withdrawn {
+        playbook(&mut e, customer_facing);
+    }
 
     let counts = Counts {
         met: e.items.iter().filter(|i| i.status == Status::Met).count(),

@@ -184,6 +184,7 @@ impl Sources {
             versions,
             known_files: &self.inputs.known_issues,
             known: self.known_issues(),
+            incidents: &self.inputs.incidents,
             root: &self.root,
             dir: &self.dir,
             skip: &self.skip,

@@ -238,6 +238,8 @@ pub struct ReleaseRow {
     pub href: String,
     pub known_issues: usize,
     pub fixed_issues: usize,
+    /// Rolled back out of production after an incident.
+    pub withdrawn: bool,
 }
 
 /// A known issue as the KB shows it. Built here from the model (not from
@@ -320,6 +322,8 @@ pub struct ReleasePageCtx {
     pub fixed_issues: Vec<IssueCtx>,
     /// Escalation path and hypercare (support site only).
     pub support: Option<SupportCtx>,
+    /// Production incidents (support site only).
+    pub incidents: Vec<super::IncidentCtx>,
     pub previous: Option<LinkCtx>,
     pub next: Option<LinkCtx>,
 }
@@ -631,6 +635,7 @@ impl<'a> Site<'a> {
             href: path.clone(),
             known_issues: r.known_issues.len(),
             fixed_issues: r.fixed_issues.len(),
+            withdrawn: r.withdrawn.is_some(),
         };
         let link = |(v, t): &(String, String), label: &str| LinkCtx {
             label: format!("{label}: {t}"),
@@ -656,6 +661,7 @@ impl<'a> Site<'a> {
                 .map(|k| self.issue(k, &path))
                 .collect(),
             support: view.support.clone(),
+            incidents: view.incidents.clone(),
             previous: previous.map(|p| link(p, "Previous release")),
             next: next.map(|n| link(n, "Next release")),
             highlights,
@@ -893,7 +899,12 @@ impl Site<'_> {
                 }),
             }
         }
-        let latest = releases.last();
+        // The latest release customers are on: a withdrawn one is not.
+        let latest = releases
+            .iter()
+            .rev()
+            .find(|r| !r.row.withdrawn)
+            .or(releases.last());
         let mut rows = self.rows_by_date(releases, &path);
         rows.truncate(HOME_RELEASES);
         let ctx = HomeCtx {

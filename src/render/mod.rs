@@ -448,6 +448,48 @@ pub struct ReleaseCtx {
     pub prerelease: bool,
     pub summary: Option<Text>,
     pub last_known_good: Option<String>,
+    /// Set when the release was rolled back out of production: every page
+    /// says so, customers in the incident's own words.
+    pub withdrawn: Option<WithdrawnCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WithdrawnCtx {
+    /// The release customers are on instead.
+    pub current: Option<String>,
+    pub message: Text,
+    /// The incident id (support and stakeholder pages only).
+    pub incident: Option<String>,
+}
+
+/// A production incident of the release (support, stakeholder and
+/// readiness pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentCtx {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub started: Option<String>,
+    pub resolved: Option<String>,
+    pub on_call: Option<String>,
+    pub notified_at: Option<String>,
+    /// `rolled back to 1.2.0 at ...`, `fixed forward by 2.0.1`, or that
+    /// nothing is decided yet.
+    pub decision: String,
+    pub root_cause: Option<Text>,
+    pub action_items: Vec<ActionItemCtx>,
+    pub open_action_items: usize,
+    pub timeline: Text,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionItemCtx {
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub status: String,
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -524,6 +566,8 @@ pub struct PageCtx {
     pub support: Option<SupportCtx>,
     /// Stakeholders page only.
     pub ops: Option<OpsCtx>,
+    /// Support, stakeholder and readiness pages.
+    pub incidents: Vec<IncidentCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1160,6 +1204,22 @@ fn page_frame(
                 .or(release.summary.as_deref())
                 .map(|s| Text::block(s, format, &config.images.allow_hosts)),
             last_known_good: release.last_known_good.clone(),
+            withdrawn: release.withdrawn.as_ref().map(|w| WithdrawnCtx {
+                current: w.current.clone(),
+                message: Text::block(&w.message, format, &config.images.allow_hosts),
+                incident: (audience != Audience::Customer)
+                    .then(|| w.incident.clone())
+                    .flatten(),
+            }),
+        },
+        incidents: if audience == Audience::Customer {
+            Vec::new()
+        } else {
+            release
+                .incidents
+                .iter()
+                .map(|i| incident_ctx(config, i, format))
+                .collect()
         },
         highlights: Vec::new(),
         sections: Vec::new(),
@@ -1170,6 +1230,42 @@ fn page_frame(
         readiness: None,
         support,
         ops,
+    }
+}
+
+fn incident_ctx(
+    config: &Config,
+    i: &crate::domain::model::Incident,
+    format: Format,
+) -> IncidentCtx {
+    let allow = &config.images.allow_hosts;
+    IncidentCtx {
+        id: i.id.clone(),
+        title: i.title.clone(),
+        severity: format!("{:?}", i.severity).to_lowercase(),
+        started: i.started.clone(),
+        resolved: i.resolved.clone(),
+        on_call: i.on_call.clone(),
+        notified_at: i.notified_at.clone(),
+        decision: i.decision.text(),
+        root_cause: i
+            .root_cause
+            .as_deref()
+            .map(|r| Text::block(r, format, allow)),
+        action_items: i
+            .action_items
+            .iter()
+            .map(|a| ActionItemCtx {
+                title: a.title.clone(),
+                owner: a.owner.clone(),
+                due: a.due.clone(),
+                status: a.status.to_string(),
+                open: a.open,
+            })
+            .collect(),
+        open_action_items: i.open_action_items().count(),
+        timeline: Text::block(&i.timeline, format, allow),
+        path: i.path.clone(),
     }
 }
 

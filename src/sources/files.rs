@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use super::yaml;
 use crate::domain::config::{Config, Limits};
 use crate::domain::input::{
-    ChangeFile, ChangeFront, Inputs, KnownIssueFile, KnownIssueFront, ReleaseMeta, ReleaseMetaFile,
-    TemplateFile,
+    ChangeFile, ChangeFront, IncidentFile, IncidentFront, Inputs, KnownIssueFile, KnownIssueFront,
+    ReleaseMeta, ReleaseMetaFile, TemplateFile,
 };
 use crate::domain::text::id_problem;
 use crate::error::{Error, Result};
@@ -358,7 +358,12 @@ pub fn load_inputs(guard: &Guard, dir: &Path, only: Option<&BTreeSet<String>>) -
             || {
                 rayon::join(
                     || load_release_metas(guard, dir, only),
-                    || load_known_issues(guard, dir),
+                    || {
+                        rayon::join(
+                            || load_known_issues(guard, dir),
+                            || load_incidents(guard, dir),
+                        )
+                    },
                 )
             },
         )
@@ -368,7 +373,7 @@ pub fn load_inputs(guard: &Guard, dir: &Path, only: Option<&BTreeSet<String>>) -
     // idle a quarter of this phase; four times (at most 32) keeps them
     // busy. The results are in path order whatever the thread count.
     let threads = (4 * rayon::current_num_threads()).min(32);
-    let (changes, (metas, known)) =
+    let (changes, (metas, (known, incidents))) =
         match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             Ok(pool) => pool.install(load),
             Err(_) => load(),
@@ -376,7 +381,9 @@ pub fn load_inputs(guard: &Guard, dir: &Path, only: Option<&BTreeSet<String>>) -
     let (changes, w1) = changes?;
     let (metas, w2) = metas?;
     let (known, w3) = known?;
-    inputs.warnings = [w1, w2, w3].concat();
+    let (incidents, w4) = incidents?;
+    inputs.warnings = [w1, w2, w3, w4].concat();
+    inputs.incidents = incidents;
     for change in changes {
         let group = change
             .path
@@ -571,6 +578,34 @@ fn load_known_issues(guard: &Guard, dir: &Path) -> Listed<KnownIssueFile> {
             .collect(),
     )?;
     Ok((known, warnings))
+}
+
+/// Every incident record: few, and every release may need them (a
+/// rolled-back release is not a last known-good one), so all are read.
+fn load_incidents(guard: &Guard, dir: &Path) -> Listed<IncidentFile> {
+    let mut warnings = Vec::new();
+    let paths = guard.files(&dir.join("incidents"), "md", &mut warnings)?;
+    let incidents = first_error(
+        paths
+            .into_par_iter()
+            .map(|path| read_incident(guard, &path))
+            .collect(),
+    )?;
+    Ok((incidents, warnings))
+}
+
+/// One incident record.
+pub fn read_incident(guard: &Guard, path: &Path) -> Result<IncidentFile> {
+    let id = checked_stem(path, "incident id")?;
+    let text = guard.read(path, Kind::Markdown)?;
+    let fm = yaml::split_front_matter(path, &text)?;
+    let front: IncidentFront = yaml::parse(path, fm.yaml, 2)?;
+    Ok(IncidentFile {
+        id,
+        path: path.to_path_buf(),
+        front,
+        body: fm.body.trim().to_string(),
+    })
 }
 
 /// The values, or the first error in order (not the first to happen on
