@@ -107,6 +107,28 @@ impl Guard {
         }
     }
 
+    /// What an entry of a folder already checked by [`Guard::entry`] is.
+    /// Files and folders in it are inside the repository too, so only a
+    /// symlink needs resolving: listing thousands of change files costs no
+    /// extra system calls.
+    fn listed(&self, entry: &walkdir::DirEntry) -> Result<Entry> {
+        let t = entry.file_type();
+        if t.is_file() {
+            Ok(Entry::File(entry.path().to_path_buf()))
+        } else if t.is_dir() {
+            Ok(Entry::Dir)
+        } else {
+            // A symlink (resolved and checked), or a FIFO, socket or device
+            // (refused with its kind).
+            self.entry(entry.path())
+        }
+    }
+
+    /// Reads a file that [`Guard::files`] listed: checked already.
+    fn read_listed(&self, path: &Path, kind: Kind) -> Result<String> {
+        self.read_file(path, path, kind)
+    }
+
     /// Reads the input file at `path` (see [`Guard`]). A folder where a
     /// file belongs is an error.
     pub fn read(&self, path: &Path, kind: Kind) -> Result<String> {
@@ -199,9 +221,10 @@ impl Guard {
             if name.starts_with('.') {
                 continue;
             }
+            let kind = self.listed(&entry)?;
             let path = entry.into_path();
             let has_ext = path.extension().and_then(|e| e.to_str()) == Some(ext);
-            match self.entry(&path)? {
+            match kind {
                 Entry::File(_) if has_ext => out.push(path),
                 Entry::File(_) => {
                     if let Some(wrong) = near_miss(&path, ext) {
@@ -250,8 +273,9 @@ impl Guard {
             if name.starts_with('.') {
                 continue;
             }
+            let kind = self.listed(&entry)?;
             let path = entry.into_path();
-            if let Entry::File(real) = self.entry(&path)? {
+            if let Entry::File(real) = kind {
                 let text = self.read_file(&path, &real, Kind::Markdown)?;
                 out.push(TemplateFile { name, path, text });
             }
@@ -470,8 +494,9 @@ fn load_changes(
                 if entry.file_name().to_string_lossy().starts_with('.') {
                     continue;
                 }
+                let kind = guard.listed(&entry)?;
                 let path = entry.into_path();
-                match guard.entry(&path)? {
+                match kind {
                     Entry::Dir => {
                         checked_stem(&path.with_extension("x"), "release folder")?;
                         folders.push(path)
@@ -498,7 +523,12 @@ fn load_changes(
         .map(|folder| {
             let mut warnings = Vec::new();
             let paths = guard.files(folder, "md", &mut warnings)?;
-            let files = first_error(paths.par_iter().map(|p| read_change(guard, p)).collect())?;
+            let files = first_error(
+                paths
+                    .par_iter()
+                    .map(|p| parse_change(p, guard.read_listed(p, Kind::Markdown)))
+                    .collect(),
+            )?;
             Ok((files, warnings))
         })
         .collect();
@@ -561,7 +591,7 @@ fn load_known_issues(guard: &Guard, dir: &Path) -> Listed<KnownIssueFile> {
         paths
             .into_par_iter()
             .map(|path| {
-                let text = guard.read(&path, Kind::Markdown)?;
+                let text = guard.read_listed(&path, Kind::Markdown)?;
                 let fm = yaml::split_front_matter(&path, &text)?;
                 let front: KnownIssueFront = yaml::parse(&path, fm.yaml, 2)?;
                 if let Some(problem) = id_problem(&front.id) {
@@ -588,7 +618,7 @@ fn load_incidents(guard: &Guard, dir: &Path) -> Listed<IncidentFile> {
     let incidents = first_error(
         paths
             .into_par_iter()
-            .map(|path| read_incident(guard, &path))
+            .map(|path| parse_incident(&path, guard.read_listed(&path, Kind::Markdown)))
             .collect(),
     )?;
     Ok((incidents, warnings))
@@ -596,8 +626,12 @@ fn load_incidents(guard: &Guard, dir: &Path) -> Listed<IncidentFile> {
 
 /// One incident record.
 pub fn read_incident(guard: &Guard, path: &Path) -> Result<IncidentFile> {
+    parse_incident(path, guard.read(path, Kind::Markdown))
+}
+
+fn parse_incident(path: &Path, text: Result<String>) -> Result<IncidentFile> {
     let id = checked_stem(path, "incident id")?;
-    let text = guard.read(path, Kind::Markdown)?;
+    let text = text?;
     let fm = yaml::split_front_matter(path, &text)?;
     let front: IncidentFront = yaml::parse(path, fm.yaml, 2)?;
     Ok(IncidentFile {
@@ -620,8 +654,12 @@ fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
 }
 
 pub fn read_change(guard: &Guard, path: &Path) -> Result<ChangeFile> {
+    parse_change(path, guard.read(path, Kind::Markdown))
+}
+
+fn parse_change(path: &Path, text: Result<String>) -> Result<ChangeFile> {
     let id = checked_stem(path, "change id")?;
-    let text = guard.read(path, Kind::Markdown)?;
+    let text = text?;
     let fm = yaml::split_front_matter(path, &text)?;
     let front: ChangeFront = yaml::parse(path, fm.yaml, 2)?;
     Ok(ChangeFile {
