@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use relnotes::domain::config::Config;
-use relnotes::domain::input::{KnownIssueFront, ReleaseMeta};
+use relnotes::domain::input::{IncidentFront, KnownIssueFront, ReleaseMeta};
 
 fn examples() -> Vec<(String, String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src");
@@ -30,6 +30,7 @@ fn examples() -> Vec<(String, String, String)> {
                 "yaml release" => "release",
                 "markdown change" => "change",
                 "markdown known-issue" => "known-issue",
+                "markdown incident" => "incident",
                 _ => {
                     // Skip the body of any other fence.
                     if !info.trim().is_empty() {
@@ -78,13 +79,16 @@ fn every_input_example_in_the_book_parses() {
             "known-issue" => relnotes::sources::yaml::split_front_matter(path, body)
                 .and_then(|fm| relnotes::sources::yaml::parse::<KnownIssueFront>(path, fm.yaml, 2))
                 .map(|_| ()),
+            "incident" => relnotes::sources::yaml::split_front_matter(path, body)
+                .and_then(|fm| relnotes::sources::yaml::parse::<IncidentFront>(path, fm.yaml, 2))
+                .map(|_| ()),
             _ => unreachable!(),
         };
         if let Err(e) = result {
             panic!("book example {name} ({kind}) does not parse:\n{e}");
         }
     }
-    for kind in ["config", "release", "change", "known-issue"] {
+    for kind in ["config", "release", "change", "known-issue", "incident"] {
         assert!(
             examples.iter().any(|(_, k, _)| k == kind),
             "the book has no `{kind}` example"
