@@ -137,6 +137,7 @@ fn schema_describes_every_input_file() {
                 "type",
                 "summary",
                 "highlights",
+                "fixes",
                 "segments",
                 "requirements",
                 "rollback",

@@ -226,6 +226,10 @@ pub enum SeverityArg {
 pub struct ReleaseArgs {
     /// The version, for example 1.4.0.
     pub version: String,
+    /// Start a hotfix that fixes this incident or known issue (repeat for
+    /// several): `type: hotfix` and `fixes` in the metadata.
+    #[arg(long, value_name = "ID")]
+    pub hotfix: Vec<String>,
 }
 
 #[derive(Debug, Args)]

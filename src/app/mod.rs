@@ -80,7 +80,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Context(a) => check::context(&g, &a.select.target(a.all), a.all),
         Command::Next(a) => next::run(&g, a.explain),
         Command::New(a) => new::run(&g, a),
-        Command::Release(a) => release::run(&g, &a.version),
+        Command::Release(a) => release::run(&g, &a.version, &a.hotfix),
         Command::Incident { action } => match action {
             cli::IncidentAction::New(a) => incident::new(&g, a),
         },

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::Outcome;
 
 /// The release metadata skeleton: every readiness field present and pending.
-pub fn release_skeleton(version: &str, previous: Option<&str>) -> String {
-    format!(
+pub fn release_skeleton(version: &str, previous: Option<&str>, fixes: &[String]) -> String {
+    let skeleton = format!(
         r#"# Release metadata for {version}: fill in each field as the release progresses.
 # `relnotes check --tag v{version}` says what is still missing.
 name:
@@ -69,10 +69,21 @@ incident:
   on_call: ""
 "#,
         lkg = previous.unwrap_or("\"\"")
+    );
+    if fixes.is_empty() {
+        return skeleton;
+    }
+    skeleton.replacen(
+        "# type: minor                # patch | minor | major; default: from the changes\n",
+        &format!(
+            "type: hotfix                 # a patch for a production problem: a smaller gate\nfixes: [{}]\n",
+            fixes.join(", ")
+        ),
+        1,
     )
 }
 
-pub fn run(g: &Global, version: &str) -> Result<Outcome> {
+pub fn run(g: &Global, version: &str, hotfix: &[String]) -> Result<Outcome> {
     let root = repo_root(&g.repo)?;
     let v = version.trim_start_matches('v');
     let parsed = semver::Version::parse(v).map_err(|e| {
@@ -82,12 +93,38 @@ pub fn run(g: &Global, version: &str) -> Result<Outcome> {
         )
     })?;
     let sources = super::load(g, Some(&Target::Unreleased(Some(v.to_string()))))?;
+    // The last known-good release: never one an incident rolled back.
+    let rolled_back: Vec<String> = sources
+        .inputs
+        .incidents
+        .iter()
+        .filter(|i| i.front.rollback.is_some())
+        .map(|i| i.front.release.to_string())
+        .collect();
     let previous = sources
         .tags
         .iter()
         .rev()
-        .find(|t| t.version < parsed && t.version.pre.is_empty())
+        .find(|t| {
+            t.version < parsed
+                && t.version.pre.is_empty()
+                && !rolled_back.contains(&t.version.to_string())
+        })
         .map(|t| t.version.to_string());
+    for id in hotfix {
+        let known = sources.inputs.incidents.iter().any(|i| &i.id == id)
+            || sources
+                .inputs
+                .known_issues
+                .iter()
+                .any(|k| &k.front.id == id);
+        if !known {
+            return Err(Error::usage(
+                format!("--hotfix {id}: no incident or known issue has this id"),
+                "name an incident (.relnotes/incidents/<id>.md; `relnotes incident new` writes one) or a known issue by its id",
+            ));
+        }
+    }
     let dir = root.join(".relnotes");
     let from = dir.join("changes/unreleased");
     let to = dir.join("changes").join(v);
@@ -129,7 +166,7 @@ pub fn run(g: &Global, version: &str) -> Result<Outcome> {
     } else {
         std::fs::create_dir_all(meta.parent().expect("has parent"))
             .map_err(|e| Error::io("creating", &meta, e))?;
-        std::fs::write(&meta, release_skeleton(v, previous.as_deref()))
+        std::fs::write(&meta, release_skeleton(v, previous.as_deref(), hotfix))
             .map_err(|e| Error::io("writing", &meta, e))?;
         g.say(format!("wrote {}", meta.display()));
     }

@@ -13,7 +13,7 @@ use crate::domain::input::{
     ReleaseMeta, ReleaseMetaFile, Window,
 };
 use crate::domain::model::{
-    ActionItemInfo, Change, CommitInfo, Decision, Hypercare, Incident, KnownIssue, Origin,
+    ActionItemInfo, Change, CommitInfo, Decision, Fix, Hypercare, Incident, KnownIssue, Origin,
     PreviousRelease, Release, ReleaseKind, Withdrawn, DEFAULT_HYPERCARE_HOURS,
 };
 use crate::domain::readiness::{self, Stage};
@@ -219,6 +219,10 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
         .map(|i| incident(i, cx.root))
         .collect();
     let withdrawn = withdrawal(&meta, &incidents, last_known_good.as_deref());
+    let fixes = match input.meta {
+        Some(file) => fixes(file, cx)?,
+        None => Vec::new(),
+    };
     let hypercare = hypercare(&meta, input.tagged.as_ref());
     let escalation = meta
         .support
@@ -250,6 +254,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
         last_known_good,
         incidents,
         withdrawn,
+        fixes,
         readiness: Default::default(),
         warnings,
     };
@@ -283,6 +288,45 @@ fn known_good_from(
             !rolled_back.contains(*v) && semver::Version::parse(v).is_ok_and(|x| x.pre.is_empty())
         })
         .cloned()
+}
+
+/// The incidents and known issues the release metadata's `fixes` names:
+/// an id that names neither is an error where it is written.
+fn fixes(file: &ReleaseMetaFile, cx: &Context<'_>) -> Result<Vec<Fix>> {
+    let mut out = Vec::new();
+    for id in &file.meta.fixes {
+        if let Some(i) = cx.incidents.iter().find(|i| &i.id == id) {
+            out.push(Fix {
+                id: id.clone(),
+                title: i.front.title.clone(),
+                kind: "incident",
+            });
+        } else if let Some(k) = cx.known_files.iter().find(|k| &k.front.id == id) {
+            out.push(Fix {
+                id: id.clone(),
+                title: k.front.title.clone(),
+                kind: "known issue",
+            });
+        } else {
+            let line = text::locate(&file.text, "fixes:", 1).0;
+            let known = cx
+                .incidents
+                .iter()
+                .map(|i| i.id.as_str())
+                .chain(cx.known_files.iter().map(|k| k.front.id.as_str()));
+            let hint = match crate::error::nearest(id, known) {
+                Some(n) => format!("did you mean `{n}`? `fixes` names incidents (.relnotes/incidents/) and known issues by id"),
+                None => "`fixes` names incidents (.relnotes/incidents/<id>.md) and known issues (their `id`)".to_string(),
+            };
+            return Err(Error::at(
+                &file.path,
+                text::locate(&file.text, id, line),
+                format!("fixes: `{id}` is neither an incident nor a known issue"),
+                hint,
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// An incident record as releases show it.

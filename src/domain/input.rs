@@ -531,6 +531,9 @@ pub enum ReleaseType {
     Patch,
     Minor,
     Major,
+    /// A patch that fixes a production incident or a known issue (named
+    /// in `fixes`), with a smaller gate.
+    Hotfix,
 }
 
 impl ReleaseType {
@@ -539,6 +542,15 @@ impl ReleaseType {
             ReleaseType::Patch => "patch",
             ReleaseType::Minor => "minor",
             ReleaseType::Major => "major",
+            ReleaseType::Hotfix => "hotfix",
+        }
+    }
+
+    /// The version bump this type means.
+    pub fn bump_name(self) -> &'static str {
+        match self {
+            ReleaseType::Hotfix => "patch",
+            other => other.as_str(),
         }
     }
 }
@@ -782,6 +794,8 @@ pub struct ReleaseMeta {
     pub kind: Option<ReleaseType>,
     pub summary: Option<String>,
     pub highlights: Vec<String>,
+    /// What a hotfix fixes: incident ids and known-issue ids.
+    pub fixes: Vec<String>,
     /// What the customer page of a segment says instead of `summary` and
     /// `highlights`, by segment id.
     pub segments: BTreeMap<String, SegmentNotes>,

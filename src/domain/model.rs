@@ -75,6 +75,8 @@ pub struct Release {
     pub incidents: Vec<Incident>,
     /// Set when the release was rolled back out of production.
     pub withdrawn: Option<Withdrawn>,
+    /// What a hotfix fixes (from `fixes`), incidents and known issues.
+    pub fixes: Vec<Fix>,
     /// The readiness evaluation: one for every consumer.
     pub readiness: Readiness,
     /// Things the user should know that did not stop the build.
@@ -328,6 +330,15 @@ pub struct ActionItemInfo {
     pub due: Option<String>,
     pub status: &'static str,
     pub open: bool,
+}
+
+/// An incident or known issue a hotfix fixes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fix {
+    pub id: String,
+    pub title: String,
+    /// `incident` or `known issue`.
+    pub kind: &'static str,
 }
 
 /// A release taken back out of production.

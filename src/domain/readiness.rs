@@ -774,8 +774,24 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         hint,
     );
 
+    let hotfix = m.kind == Some(crate::domain::input::ReleaseType::Hotfix);
     for role in &f.config.signoffs.required {
         let title = format!("Sign-off from {}", role_name(role));
+        // A hotfix without customer-facing changes needs the sign-offs of
+        // the people who test and run it, not of design and product.
+        if hotfix && !customer_facing && !matches!(role.as_str(), "qa" | "devops") {
+            e.push(
+                format!("signoff.{role}"),
+                PRE,
+                &role_name(role),
+                title,
+                pre,
+                Status::NotApplicable,
+                format!("a hotfix without customer-facing changes needs no sign-off from {role}"),
+                None,
+            );
+            continue;
+        }
         let (st, reason) = match m.signoffs.get(role) {
             None => (Status::NotMet, format!("no sign-off from {role}")),
             Some(s) => match s.status {
@@ -1690,7 +1706,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
             Status::NotApplicable,
             "no `type` in the release metadata".to_string(),
         ),
-        Some(k) if k.as_str() == f.bump.as_str() || (f.bump == Bump::Initial) => {
+        Some(k) if k.bump_name() == f.bump.as_str() || (f.bump == Bump::Initial) => {
             (Status::Met, format!("declared {}", k.as_str()))
         }
         Some(k) => (

@@ -451,6 +451,10 @@ pub struct ReleaseCtx {
     /// Set when the release was rolled back out of production: every page
     /// says so, customers in the incident's own words.
     pub withdrawn: Option<WithdrawnCtx>,
+    /// Declared `type: hotfix`.
+    pub hotfix: bool,
+    /// What a hotfix fixes: incidents and known issues, by id and title.
+    pub fixes: Vec<crate::domain::model::Fix>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1211,6 +1215,8 @@ fn page_frame(
                     .then(|| w.incident.clone())
                     .flatten(),
             }),
+            hotfix: release.metadata.kind == Some(crate::domain::input::ReleaseType::Hotfix),
+            fixes: release.fixes.clone(),
         },
         incidents: if audience == Audience::Customer {
             Vec::new()
