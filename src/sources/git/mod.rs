@@ -39,10 +39,12 @@ pub struct Repo {
     /// Commits stored whole in pack files are read from here, the rest
     /// through libgit2 (see [`pack`]).
     packs: std::cell::RefCell<pack::Packs>,
-    /// Dates and parents of the commits the last walk read. The next
-    /// release's walk stops at the tag where this one started, so it meets
-    /// them again, from the side it only needs to know where to stop.
-    last_walk: std::cell::RefCell<HashMap<git2::Oid, (i64, Vec<git2::Oid>)>>,
+    /// Dates and parents of every commit read so far in this run. A
+    /// release's walk meets many commits earlier walks read (the next
+    /// release's walk stops at the tag where this one started; with
+    /// maintenance branches the hidden side goes deep): they are never
+    /// inflated again.
+    last_walk: std::cell::RefCell<IdMap<(i64, Parents)>>,
     /// `git replace`: replaced commit -> the object that stands in for it.
     replace: HashMap<git2::Oid, git2::Oid>,
     /// `info/grafts`: commit -> the parents it is given.
@@ -222,10 +224,54 @@ impl Repo {
         }
         walk.limit(self)?;
         self.packs.borrow().release_memory();
-        *self.last_walk.borrow_mut() = walk.read_nodes();
+        // Every walk of the run adds to what is known (each commit read
+        // is recorded as it is read): with maintenance branches the hidden
+        // side of one release's walk reaches commits the previous walk
+        // never read.
+        *self.last_walk.borrow_mut() = std::mem::take(&mut walk.known);
         Ok(walk.into_sorted())
     }
 }
+
+/// A commit id as a map key: compared and hashed as plain bytes (a
+/// `git2::Oid` compares through a call into libgit2, which was 5% of
+/// `build --all` on git's own history).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Id([u8; 20]);
+
+impl From<git2::Oid> for Id {
+    fn from(o: git2::Oid) -> Id {
+        let mut b = [0; 20];
+        let raw = o.as_bytes();
+        let n = raw.len().min(20);
+        b[..n].copy_from_slice(&raw[..n]);
+        Id(b)
+    }
+}
+
+/// Hashes an [`Id`] by its first eight bytes: object ids are already
+/// uniformly distributed, so SipHash over all twenty bytes buys nothing.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8).take(1) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(b);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdMap<V> = HashMap<Id, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// A commit's parents, shared between the run's memory of the history and
+/// each walk's nodes without copying.
+type Parents = std::sync::Arc<[git2::Oid]>;
 
 /// Extra pops after only uninteresting commits are left, so that commits
 /// with skewed clocks are still found (git and libgit2 use the same slop).
@@ -235,7 +281,7 @@ const SLOP: u32 = 5;
 /// commit marked uninteresting (then it is read when the walk reaches it).
 struct Node {
     time: i64,
-    parents: Vec<git2::Oid>,
+    parents: Parents,
     read: bool,
     /// Reachable from the hidden side.
     uninteresting: bool,
@@ -256,7 +302,7 @@ struct Node {
 #[derive(Default)]
 struct Walk {
     nodes: Vec<Node>,
-    index: HashMap<git2::Oid, usize>,
+    index: IdMap<usize>,
     queue: std::collections::BinaryHeap<(i64, std::cmp::Reverse<usize>)>,
     /// Interesting nodes in the queue: the walk ends when none are left.
     interesting_queued: usize,
@@ -264,15 +310,15 @@ struct Walk {
     found: Vec<usize>,
     /// Dates and parents known from the previous walk: a commit reached
     /// only from the hidden side needs no more, so it is not read again.
-    known: HashMap<git2::Oid, (i64, Vec<git2::Oid>)>,
+    known: IdMap<(i64, Parents)>,
 }
 
 impl Walk {
     fn node(&mut self, id: git2::Oid) -> usize {
-        *self.index.entry(id).or_insert_with(|| {
+        *self.index.entry(Id::from(id)).or_insert_with(|| {
             self.nodes.push(Node {
                 time: 0,
-                parents: Vec::new(),
+                parents: Parents::default(),
                 read: false,
                 uninteresting: false,
                 seen: false,
@@ -290,7 +336,7 @@ impl Walk {
     fn discover(&mut self, repo: &Repo, id: git2::Oid, hidden: bool) -> Result<()> {
         let i = self.node(id);
         if !self.nodes[i].read && (hidden || self.nodes[i].uninteresting) {
-            if let Some((time, parents)) = self.known.get(&id) {
+            if let Some((time, parents)) = self.known.get(&Id::from(id)) {
                 let n = &mut self.nodes[i];
                 n.read = true;
                 n.time = *time;
@@ -300,6 +346,9 @@ impl Walk {
         if !self.nodes[i].read {
             let decode = !hidden && !self.nodes[i].uninteresting;
             let (time, parents, commit) = repo.read_commit(id, decode)?;
+            let parents: Parents = parents.into();
+            // Known to every later walk of the run.
+            self.known.insert(Id::from(id), (time, parents.clone()));
             let n = &mut self.nodes[i];
             n.read = true;
             n.time = time;
@@ -342,12 +391,11 @@ impl Walk {
                 self.interesting_queued -= 1;
             }
             if n.read {
-                let parents = std::mem::take(&mut self.nodes[i].parents);
-                for &p in &parents {
+                let parents = self.nodes[i].parents.clone();
+                for &p in parents.iter() {
                     let j = self.node(p);
                     stack.push(j);
                 }
-                self.nodes[i].parents = parents;
             }
         }
     }
@@ -390,15 +438,6 @@ impl Walk {
         Ok(())
     }
 
-    /// Date and parents of every commit this walk read.
-    fn read_nodes(&self) -> HashMap<git2::Oid, (i64, Vec<git2::Oid>)> {
-        self.index
-            .iter()
-            .filter(|(_, &i)| self.nodes[i].read)
-            .map(|(&id, &i)| (id, (self.nodes[i].time, self.nodes[i].parents.clone())))
-            .collect()
-    }
-
     /// The interesting commits in topological order: a commit comes after
     /// all of its children; among the ready ones, the newest first.
     fn into_sorted(mut self) -> Vec<Commit> {
@@ -414,8 +453,8 @@ impl Walk {
             children[i] = 0;
         }
         for &i in &keep {
-            for p in &self.nodes[i].parents {
-                if let Some(&j) = self.index.get(p) {
+            for p in self.nodes[i].parents.iter() {
+                if let Some(&j) = self.index.get(&Id::from(*p)) {
                     if children[j] != usize::MAX {
                         children[j] += 1;
                     }
@@ -430,7 +469,7 @@ impl Walk {
         let mut out = Vec::with_capacity(keep.len());
         while let Some((_, std::cmp::Reverse(i))) = ready.pop() {
             for k in 0..self.nodes[i].parents.len() {
-                let Some(&j) = self.index.get(&self.nodes[i].parents[k]) else {
+                let Some(&j) = self.index.get(&Id::from(self.nodes[i].parents[k])) else {
                     continue;
                 };
                 if children[j] == usize::MAX {
