@@ -58,4 +58,5 @@ cases! {
     prereleases => "prereleases",
     unmerged_tag => "unmerged-tag",
     failed_deploy => "failed-deploy",
+    changelog => "changelog",
 }

@@ -19,5 +19,6 @@ mod layout;
 mod outputs;
 mod preview;
 mod properties;
+mod publishing;
 mod repos;
 mod scaffold;

@@ -85,6 +85,11 @@ pub enum Command {
     /// Start release VERSION: move the unreleased change files into it and
     /// write its metadata file with every readiness field pending.
     Release(ReleaseArgs),
+    /// Print one page of a release (for `gh release create --notes-file -`).
+    Notes(NotesArgs),
+    /// Write CHANGELOG.md (Keep a Changelog) from every release, or check
+    /// that it is up to date.
+    Changelog(ChangelogArgs),
     /// Record a production incident of a release (the rollback and incident
     /// playbook).
     Incident {
@@ -189,6 +194,56 @@ pub struct NewArgs {
     /// The change id (file name); default: made from the text.
     #[arg(long)]
     pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// Whose page.
+    #[arg(long, value_enum, default_value_t = NotesAudience::Customer)]
+    pub audience: NotesAudience,
+    /// The customer page of this segment (default: the page for all
+    /// customers).
+    #[arg(long, value_name = "ID")]
+    pub segment: Option<String>,
+    /// Markdown, HTML, or plain text.
+    #[arg(long, value_enum, default_value_t = NotesFormat::Md)]
+    pub format: NotesFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NotesAudience {
+    Customer,
+    Support,
+    Stakeholders,
+    Readiness,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NotesFormat {
+    Md,
+    Html,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangelogArgs {
+    /// The file to write (default: CHANGELOG.md at the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write nothing; exit 1 if the file is missing or out of date (for CI).
+    #[arg(long)]
+    pub check: bool,
+    /// Whose changes: what all customers see, or everything support sees.
+    #[arg(long, value_enum, default_value_t = ChangelogAudienceArg::Customer)]
+    pub audience: ChangelogAudienceArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChangelogAudienceArg {
+    Customer,
+    Support,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@
 //! found on the way come back in the model and are printed here, in order.
 
 pub mod build;
+pub mod changelog;
 pub mod check;
 pub mod cli;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod init;
 pub mod kb;
 pub mod new;
 pub mod next;
+pub mod notes;
 #[cfg(feature = "preview")]
 pub mod preview;
 pub mod release;
@@ -81,6 +83,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Next(a) => next::run(&g, a.explain),
         Command::New(a) => new::run(&g, a),
         Command::Release(a) => release::run(&g, &a.version, &a.hotfix),
+        Command::Changelog(a) => changelog::run(&g, a),
+        Command::Notes(a) => notes::run(&g, a),
         Command::Incident { action } => match action {
             cli::IncidentAction::New(a) => incident::new(&g, a),
         },

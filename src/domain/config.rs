@@ -113,6 +113,10 @@ pub struct Links {
     pub issue: Option<String>,
     /// URL pattern with `{sha}`.
     pub commit: Option<String>,
+    /// URL pattern comparing two tags, with `{from}` and `{to}` (for
+    /// example `https://github.com/o/r/compare/{from}...{to}`): the
+    /// CHANGELOG links each version to it.
+    pub compare: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]

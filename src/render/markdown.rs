@@ -138,6 +138,67 @@ pub fn to_html(markdown: &str, allow: &[String]) -> String {
     }
 }
 
+/// Markdown as plain text: markup removed, links as `text (url)`, list
+/// items as `- `, paragraphs and headings separated by blank lines. For
+/// places that show text as it is (`relnotes notes --format text`).
+pub fn to_plain_text(markdown: &str) -> String {
+    use pulldown_cmark::TagEnd;
+    let mut out = String::with_capacity(markdown.len());
+    let mut links: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => {
+                out.push_str(&"  ".repeat(depth.saturating_sub(1)));
+                out.push_str("- ");
+            }
+            Event::Start(Tag::List(_)) => {
+                if depth > 0 && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    out.push('\n');
+                }
+            }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => out.push('\n'),
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(u) = links.pop() {
+                    if !u.is_empty() && !out.ends_with(u.as_str()) {
+                        out.push_str(&format!(" ({u})"));
+                    }
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::CodeBlock,
+            ) => {
+                if depth == 0 {
+                    out.push_str("\n\n");
+                } else if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Event::Rule => out.push('\n'),
+            // Everything else, raw HTML included, is markup: dropped (the
+            // text between tags stays).
+            _ => {}
+        }
+    }
+    let mut text = out.trim_end().to_string();
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text.push('\n');
+    text
+}
+
 /// Renders a one-line Markdown text to sanitized inline HTML, without the
 /// wrapping paragraph (for titles and list items).
 pub fn to_inline_html(markdown: &str, allow: &[String]) -> String {

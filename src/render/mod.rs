@@ -4,6 +4,7 @@
 //! template reference), already filtered for the page's audience, so a custom
 //! template cannot leak internal text onto a customer page.
 
+pub mod changelog;
 pub mod kb;
 pub mod markdown;
 pub mod preview;
@@ -46,6 +47,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/readiness.html"),
     ),
     ("readiness.md", include_str!("../../templates/readiness.md")),
+    ("changelog.md", include_str!("../../templates/changelog.md")),
 ];
 
 /// The pages of one release.
@@ -185,6 +187,12 @@ impl Renderer {
         self.tera
             .render(&page.template(format), &ctx)
             .map_err(|e| self.error(e))
+    }
+
+    /// Renders the template `name` with any context (`changelog.md`).
+    pub fn render_named<C: Serialize>(&self, name: &str, ctx: &C) -> Result<String> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| self.error(e))?;
+        self.tera.render(name, &ctx).map_err(|e| self.error(e))
     }
 
     fn error(&self, e: tera::Error) -> Error {

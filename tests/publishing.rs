@@ -1,0 +1,107 @@
+//! Publishing (issue 16): `relnotes notes` prints exactly the page `build`
+//! writes, for each audience, segment and format; what customers read never
+//! carries support or internal text. CHANGELOG.md is covered by the
+//! `changelog` fixture.
+
+use std::path::Path;
+
+use crate::harness::{case_repo, run_in};
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    run_in(dir, &args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+}
+
+#[test]
+fn notes_print_the_page_build_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("octoacme", tmp.path());
+    let (code, _, stderr) = run(tmp.path(), &["build", "--tag", "v1.1.0"]);
+    assert_eq!(code, 0, "{stderr}");
+    for (args, page) in [
+        (vec![], "customer/index.md"),
+        (vec!["--segment", "enterprise"], "customer/enterprise.md"),
+        (vec!["--audience", "support"], "support.md"),
+        (vec!["--audience", "stakeholders"], "stakeholders.md"),
+        (
+            vec!["--audience", "readiness", "--format", "html"],
+            "readiness.html",
+        ),
+        (vec!["--format", "html"], "customer/index.html"),
+    ] {
+        let mut all = vec!["notes", "--tag", "v1.1.0", "-q"];
+        all.extend(args.iter());
+        let (code, stdout, stderr) = run(tmp.path(), &all);
+        assert_eq!(code, 0, "{all:?}: {stderr}");
+        let want = std::fs::read_to_string(tmp.path().join("dist/1.1.0").join(page)).unwrap();
+        assert_eq!(stdout, want, "{all:?} differs from {page}");
+    }
+}
+
+#[test]
+fn customer_notes_carry_no_support_or_internal_text_and_text_has_no_markup() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("octoacme", tmp.path());
+    let (_, support, _) = run(
+        tmp.path(),
+        &["notes", "--tag", "v1.1.0", "--audience", "support", "-q"],
+    );
+    let (_, customer, _) = run(tmp.path(), &["notes", "--tag", "v1.1.0", "-q"]);
+    // The support page has notes for support that customers must not see.
+    let only_support: Vec<&str> = support
+        .lines()
+        .filter(|l| l.contains("Support:") || l.contains("support note"))
+        .collect();
+    assert!(!only_support.is_empty(), "{support}");
+    for l in only_support {
+        let l = l.trim().trim_start_matches("- ");
+        assert!(
+            !customer.contains(l),
+            "customer notes contain support text {l:?}"
+        );
+    }
+    let (code, text, stderr) = run(
+        tmp.path(),
+        &["notes", "--tag", "v1.1.0", "--format", "text", "-q"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(text.starts_with("OctoAcme 1.1.0"), "{text}");
+    for markup in ["**", "## ", "](", "<"] {
+        assert!(!text.contains(markup), "{markup:?} in {text}");
+    }
+    assert!(
+        text.contains("- The billing page opens up to twice as fast."),
+        "{text}"
+    );
+}
+
+#[test]
+fn notes_refuse_an_unknown_segment_and_a_segment_for_other_audiences() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("octoacme", tmp.path());
+    let (code, _, stderr) = run(
+        tmp.path(),
+        &["notes", "--tag", "v1.1.0", "--segment", "gold"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no segment `gold`") && stderr.contains("enterprise"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(
+        tmp.path(),
+        &[
+            "notes",
+            "--tag",
+            "v1.1.0",
+            "--audience",
+            "support",
+            "--segment",
+            "beta",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--segment goes with the customer page only"),
+        "{stderr}"
+    );
+}
