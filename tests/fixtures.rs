@@ -59,4 +59,5 @@ cases! {
     unmerged_tag => "unmerged-tag",
     failed_deploy => "failed-deploy",
     changelog => "changelog",
+    pr_gate => "pr-gate",
 }

@@ -93,6 +93,7 @@ fn tangled(seed: u64, n: usize, max_skew_hours: usize) -> HistorySpec {
         author: "Dana Lee <dana@example.com>".into(),
         start,
         shallow: false,
+        head: None,
         steps,
     }
 }

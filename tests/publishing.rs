@@ -105,3 +105,51 @@ fn notes_refuse_an_unknown_segment_and_a_segment_for_other_audiences() {
         "{stderr}"
     );
 }
+
+/// The CI files a user copies parse as YAML, and every `relnotes` command
+/// line in them is accepted by the real command line parser.
+#[test]
+fn the_ci_recipes_parse_and_use_real_commands() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["ci/github-actions.yml", "ci/gitlab-ci.yml"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let _: serde_yaml::Value =
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut seen = 0;
+        for line in text.lines() {
+            // Comments (` # ...`) are prose.
+            let line = line.split(" #").next().unwrap();
+            let Some(at) = line.find("relnotes ") else {
+                continue;
+            };
+            let cmd = &line[at..];
+            if line.contains("cargo install") || line.trim_start().starts_with('#') {
+                continue;
+            }
+            // Up to a pipe, a redirection, a comment or the end of the
+            // shell command.
+            // GitHub expressions (`${{ github.base_ref }}`) stand for a word.
+            let mut cmd = cmd.to_string();
+            while let (Some(a), Some(b)) = (cmd.find("${{"), cmd.find("}}")) {
+                cmd.replace_range(a..b + 2, "main");
+            }
+            let cmd = cmd.split(['|', '>', ';', '#']).next().unwrap().trim();
+            let words: Vec<String> = cmd
+                .split_whitespace()
+                .skip(1)
+                .map(|w| w.trim_matches('"').to_string())
+                .map(|w| {
+                    if w.contains('$') {
+                        "v1.0.0".to_string()
+                    } else {
+                        w
+                    }
+                })
+                .collect();
+            let parsed = relnotes::app::cli::Cli::try_parse_args(&words);
+            assert!(parsed.is_ok(), "{file}: `{cmd}`: {:?}", parsed.err());
+            seen += 1;
+        }
+        assert!(seen >= 4, "{file}: only {seen} relnotes commands");
+    }
+}

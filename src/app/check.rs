@@ -19,6 +19,8 @@ pub struct CheckRequest {
     pub json: bool,
     pub stage: Stage,
     pub strict: bool,
+    /// The pull-request gate against this base (`""`: the default base).
+    pub changes: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -33,6 +35,9 @@ struct CheckJson<'a> {
 }
 
 pub fn run(g: &Global, req: CheckRequest) -> Result<Outcome> {
+    if let Some(base) = &req.changes {
+        return changes_gate(g, (!base.is_empty()).then_some(base.as_str()));
+    }
     let sources = super::load(g, Some(&req.target))?.with_readiness(req.stage, req.strict);
     let a = sources.assemble(&req.target)?;
     let release = &a.releases[0];
@@ -83,4 +88,69 @@ pub fn context(g: &Global, target: &Target, all: bool) -> Result<Outcome> {
     .map_err(|e| Error::json("the release model", e))?;
     print_stdout(&(json + "\n"))?;
     Ok(Outcome::Success)
+}
+
+/// `relnotes check --changes`: every commit of the branch that customers
+/// would notice (a type in `commits.kinds`) needs a change file (one that
+/// names its pull request or commit). A `Changelog: skip` trailer or
+/// `commits.skip` lets a commit through.
+fn changes_gate(g: &Global, base: Option<&str>) -> Result<Outcome> {
+    let target = Target::Unreleased(None);
+    let sources = super::load(g, Some(&target))?;
+    let (base_name, ids) = sources.branch_commits(base)?;
+    let branch: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let assembled = sources.assemble(&target)?;
+    let release = &assembled.releases[0];
+    let kinds = &sources.config.commits.kinds;
+    let skip_trailer = |c: &crate::domain::model::CommitInfo| c.changelog_skip;
+    let missing: Vec<_> = release
+        .commits
+        .iter()
+        .filter(|c| branch.contains(c.id.as_str()))
+        .filter(|c| !c.covered && !c.merge && !skip_trailer(c))
+        .filter(|c| c.kind.as_deref().is_some_and(|k| kinds.contains_key(k)))
+        .collect();
+    let visible = release
+        .commits
+        .iter()
+        .filter(|c| branch.contains(c.id.as_str()))
+        .filter(|c| c.kind.as_deref().is_some_and(|k| kinds.contains_key(k)))
+        .count();
+    if missing.is_empty() {
+        g.say(format!(
+            "{} commit(s) on this branch (not in {base_name}), {visible} that customers would notice: each has a change file or a `Changelog: skip` trailer",
+            ids.len()
+        ));
+        return Ok(Outcome::Success);
+    }
+    let mut out = format!(
+        "{} of the {} commit(s) on this branch (not in {base_name}) change what customers get but have no change file:\n",
+        missing.len(),
+        ids.len()
+    );
+    for c in &missing {
+        let kind = c
+            .kind
+            .as_deref()
+            .and_then(|k| kinds.get(k))
+            .map(|k| k.as_str())
+            .unwrap_or("changed");
+        let pr = c
+            .prs
+            .first()
+            .map(|n| format!(" --pr {n}"))
+            .unwrap_or_default();
+        let text = c.description.replace('\'', "'\\''");
+        out.push_str(&format!(
+            "  {} {}\n    relnotes new --type {kind}{pr} -m '{text}'\n",
+            c.short, c.subject
+        ));
+    }
+    out.push_str("Write a change file for each (reword the text for customers), or add a `Changelog: skip` trailer to a commit customers will not notice.\n");
+    if g.quiet {
+        eprint!("{out}");
+    } else {
+        print_stdout(&out)?;
+    }
+    Ok(Outcome::NotReady)
 }

@@ -153,6 +153,15 @@ pub struct CheckArgs {
     /// Which moment of the release to check.
     #[arg(long, value_enum, default_value_t = StageArg::PreRelease)]
     pub stage: StageArg,
+    /// The pull-request gate: check only the commits of this branch (not in
+    /// --base) and fail when one that customers would notice has no change
+    /// file.
+    #[arg(long, conflicts_with_all = ["tag", "stage", "strict"])]
+    pub changes: bool,
+    /// With --changes: the branch the pull request goes into (default: the
+    /// first of origin/main, origin/master, main, master that exists).
+    #[arg(long, value_name = "REF", requires = "changes")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -414,6 +423,14 @@ impl Cli {
     pub fn command() -> clap::Command {
         <Cli as clap::CommandFactory>::command()
     }
+
+    /// Parses the arguments after the program name (for tests and tools
+    /// that check command lines written down elsewhere).
+    pub fn try_parse_args(args: &[String]) -> Result<Cli, clap::Error> {
+        <Cli as Parser>::try_parse_from(
+            std::iter::once("relnotes".to_string()).chain(args.iter().cloned()),
+        )
+    }
 }
 
 // ------------------------------------------------------------- requests
@@ -465,6 +482,7 @@ impl From<CheckArgs> for CheckRequest {
                 StageArg::Incident => Stage::Incident,
             },
             strict: a.strict,
+            changes: a.changes.then(|| a.base.clone().unwrap_or_default()),
         }
     }
 }

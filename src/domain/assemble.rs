@@ -819,6 +819,11 @@ pub fn commit_info(c: &Commit, date: CommitDate) -> CommitInfo {
         time: rfc3339(secs, offset),
         merge: c.parent_count > 1,
         covered: false,
+        changelog_skip: c
+            .message
+            .lines()
+            .skip(1)
+            .any(|l| l.trim().eq_ignore_ascii_case("changelog: skip")),
     }
 }
 

@@ -241,6 +241,10 @@ pub struct CommitInfo {
     pub other: bool,
     /// Covered by a change file of this release.
     pub covered: bool,
+    /// The message has a `Changelog: skip` trailer: the pull-request gate
+    /// lets it through without a change file.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub changelog_skip: bool,
 }
 
 /// A known issue as it applies to one release.

@@ -200,6 +200,39 @@ impl Sources {
         self.guard.templates(&self.dir.join("templates").join(sub))
     }
 
+    /// The ids of the commits on HEAD that `base` does not have (`git
+    /// rev-list HEAD ^base`): what a pull request adds. `base` `None`
+    /// tries `origin/main`, `origin/master`, `main` and `master`.
+    pub fn branch_commits(&self, base: Option<&str>) -> Result<(String, Vec<String>)> {
+        self.with_repo(|repo| {
+            let candidates: Vec<&str> = match base {
+                Some(b) => vec![b],
+                None => vec!["origin/main", "origin/master", "main", "master"],
+            };
+            let found = candidates
+                .iter()
+                .find_map(|b| repo.resolve(b).map(|id| (b.to_string(), id)));
+            let Some((name, base_id)) = found else {
+                return Err(crate::error::Error::usage(
+                    match base {
+                        Some(b) => format!("`{b}` names no commit"),
+                        None => "none of origin/main, origin/master, main or master exists".to_string(),
+                    },
+                    "pass the branch the pull request goes into, for example --base origin/develop (in CI, fetch it first)",
+                ));
+            };
+            let head = repo.head().ok_or_else(|| {
+                crate::error::Error::usage("HEAD names no commit", "check out the branch to gate")
+            })?;
+            let ids = repo
+                .commits(&head, Some(&base_id))?
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            Ok((name, ids))
+        })
+    }
+
     /// The folders an output must never replace.
     pub fn protected(&self) -> staging::Protected {
         staging::Protected {

@@ -189,6 +189,15 @@ impl Repo {
         })
     }
 
+    /// The commit a revision (`origin/main`, a tag, an id) names, if any.
+    pub fn resolve(&self, rev: &str) -> Option<String> {
+        self.repo
+            .revparse_single(rev)
+            .ok()
+            .and_then(|o| o.peel_to_commit().ok())
+            .map(|c| c.id().to_string())
+    }
+
     /// The commit HEAD points to, if any.
     pub fn head(&self) -> Option<String> {
         self.repo

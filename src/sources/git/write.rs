@@ -27,6 +27,9 @@ pub struct HistorySpec {
     /// Make the repository a shallow clone (for the shallow-clone error).
     #[serde(default)]
     pub shallow: bool,
+    /// The branch HEAD names at the end (default: `main`).
+    #[serde(default)]
+    pub head: Option<String>,
     pub steps: Vec<Step>,
 }
 
@@ -168,7 +171,8 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
         repo.reference(&format!("refs/heads/{branch}"), *id, true, "history")
             .map_err(fail)?;
     }
-    repo.set_head("refs/heads/main").map_err(fail)?;
+    let head = format!("refs/heads/{}", spec.head.as_deref().unwrap_or("main"));
+    repo.set_head(&head).map_err(fail)?;
     if spec.shallow {
         // What `git clone --depth` leaves behind: a list of commits whose
         // parents are missing.
