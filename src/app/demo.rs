@@ -177,6 +177,24 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
         site.files,
         kb.display()
     ));
+    // The CHANGELOG.md a project would commit, written by `relnotes
+    // changelog` into the sample repository.
+    let changelog = dir.join("CHANGELOG.md");
+    let quiet = Global {
+        repo: dir.clone(),
+        quiet: true,
+        verbose: false,
+        color: false,
+    };
+    crate::app::changelog::run(
+        &quiet,
+        crate::app::cli::ChangelogArgs {
+            out: Some(changelog.clone()),
+            check: false,
+            audience: crate::app::cli::ChangelogAudienceArg::Customer,
+        },
+    )?;
+    g.say(format!("wrote the changelog to {}", changelog.display()));
     let latest = sources
         .tags
         .last()
@@ -213,6 +231,10 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
     ));
     g.say(format!(
         "and: relnotes --repo {} preview --unreleased   (the next release's pages in your browser, live)",
+        dir.display()
+    ));
+    g.say(format!(
+        "and: relnotes --repo {} notes --tag v{latest}   (the customer page, as a GitHub release body)",
         dir.display()
     ));
     Ok(Outcome::Success)
