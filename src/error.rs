@@ -61,6 +61,10 @@ pub enum Error {
     #[error("could not write {what} as JSON: {message}\n  help: this is a bug in relnotes; please report it with the command you ran")]
     Json { what: &'static str, message: String },
 
+    /// An output that could not be serialized (a feed): a bug in relnotes.
+    #[error("could not write {what}: {message}\n  help: this is a bug in relnotes; please report it with the command you ran")]
+    Serialize { what: &'static str, message: String },
+
     #[error("{action} {path}: {source}", path = path.display())]
     Io {
         action: &'static str,

@@ -153,3 +153,91 @@ fn the_ci_recipes_parse_and_use_real_commands() {
         assert!(seen >= 4, "{file}: only {seen} relnotes commands");
     }
 }
+
+/// `relnotes feed`: Atom feeds that parse, one entry per release with a
+/// stable id and the tag's time, segment-only changes only in their
+/// segment's feed, sanitized HTML content, the same bytes on every run.
+#[test]
+fn feeds_parse_and_say_the_right_thing_to_each_segment() {
+    use atom_syndication::Feed;
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("octoacme", tmp.path());
+    std::fs::write(
+        tmp.path().join(".relnotes/changes/2.0.0/hostile.md"),
+        "---\ntype: fixed\n---\nNo more <script>alert(1)</script> [x](javascript:alert(2)) in titles.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        tmp.path(),
+        &["feed", "--url", "https://octoacme.example/releases"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let dir = tmp.path().join("dist/feeds");
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        (
+            text.clone(),
+            Feed::read_from(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}")),
+        )
+    };
+    let (all_text, all) = read("customer.xml");
+    let (_, enterprise) = read("customer-enterprise.xml");
+    assert_eq!(all.title().as_str(), "OctoAcme release notes");
+    assert_eq!(
+        enterprise.title().as_str(),
+        "OctoAcme release notes for Enterprise plan"
+    );
+    let versions: Vec<&str> = all.entries().iter().map(|e| e.title().as_str()).collect();
+    assert_eq!(versions.len(), 5, "{versions:?}");
+    assert!(versions[0].starts_with("OctoAcme 2.0.0"), "{versions:?}");
+    let mut ids: Vec<&str> = all.entries().iter().map(|e| e.id()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 5);
+    assert_eq!(
+        all.entries()[0].links()[0].href(),
+        "https://octoacme.example/releases/2.0.0/customer/index.html"
+    );
+    assert_eq!(
+        all.entries()[0].updated().to_rfc3339(),
+        "2026-04-20T14:00:00+00:00"
+    );
+    let content = |f: &Feed, i: usize| {
+        f.entries()[i]
+            .content()
+            .and_then(|c| c.value())
+            .unwrap_or("")
+            .to_string()
+    };
+    // Bulk export is for the enterprise segment only (1.1.0).
+    let v110 = |f: &Feed| {
+        f.entries()
+            .iter()
+            .position(|e| e.title().as_str().starts_with("OctoAcme 1.1.0"))
+            .unwrap()
+    };
+    assert!(
+        !content(&all, v110(&all)).contains("xport all invoices"),
+        "{}",
+        content(&all, v110(&all))
+    );
+    assert!(content(&enterprise, v110(&enterprise)).contains("xport all invoices"));
+    let hostile = content(&all, 0);
+    assert!(hostile.contains("No more"), "{hostile}");
+    assert!(
+        !hostile.contains("<script") && !hostile.contains("javascript:"),
+        "{hostile}"
+    );
+    // Same inputs, same bytes.
+    let (code, _, stderr) = run(
+        tmp.path(),
+        &["feed", "--url", "https://octoacme.example/releases"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("customer.xml")).unwrap(),
+        all_text
+    );
+    let (code, _, stderr) = run(tmp.path(), &["feed", "--url", "javascript:alert(1)"]);
+    assert_eq!(code, 2, "{stderr}");
+}

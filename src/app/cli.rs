@@ -87,6 +87,9 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Print one page of a release (for `gh release create --notes-file -`).
     Notes(NotesArgs),
+    /// Write Atom feeds of the customer release notes (all customers and
+    /// each segment).
+    Feed(FeedArgs),
     /// Write CHANGELOG.md (Keep a Changelog) from every release, or check
     /// that it is up to date.
     Changelog(ChangelogArgs),
@@ -234,6 +237,17 @@ pub enum NotesFormat {
     Md,
     Html,
     Text,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// Output directory (default: `<output dir>/feeds`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Where the pages are published (for absolute links and ids), for
+    /// example https://example.com/releases.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod changelog;
 pub mod check;
 pub mod cli;
 pub mod demo;
+pub mod feed;
 pub mod incident;
 pub mod init;
 pub mod kb;
@@ -85,6 +86,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Release(a) => release::run(&g, &a.version, &a.hotfix),
         Command::Changelog(a) => changelog::run(&g, a),
         Command::Notes(a) => notes::run(&g, a),
+        Command::Feed(a) => feed::run(&g, a),
         Command::Incident { action } => match action {
             cli::IncidentAction::New(a) => incident::new(&g, a),
         },

@@ -5,6 +5,7 @@
 //! template cannot leak internal text onto a customer page.
 
 pub mod changelog;
+pub mod feed;
 pub mod kb;
 pub mod markdown;
 pub mod preview;
