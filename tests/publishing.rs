@@ -241,3 +241,106 @@ fn feeds_parse_and_say_the_right_thing_to_each_segment() {
     let (code, _, stderr) = run(tmp.path(), &["feed", "--url", "javascript:alert(1)"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// `relnotes announce`: e-mails that parse back with both parts, one per
+/// audience, the right text for each, a Slack payload in Block Kit shape
+/// with Slack's markup escaped, the same bytes on every run.
+#[test]
+fn announcements_parse_back_and_are_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("octoacme", tmp.path());
+    std::fs::write(
+        tmp.path().join(".relnotes/changes/1.1.0/hostile.md"),
+        "---\ntype: fixed\n---\nNo more <script>alert(1)</script> & <@channel> pings.\n",
+    )
+    .unwrap();
+    let config = tmp.path().join(".relnotes/config.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("announce:\n  from: OctoAcme releases <releases@octoacme.example>\n  to:\n    enterprise: [admins@bigcorp.example]\n  subject: \"{project} {version} for {audience}\"\n");
+    std::fs::write(&config, text).unwrap();
+    let args = [
+        "announce",
+        "--tag",
+        "v1.1.0",
+        "--url",
+        "https://octoacme.example/releases",
+    ];
+    let (code, _, stderr) = run(tmp.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    let dir = tmp.path().join("dist/announce/1.1.0");
+    let before = crate::harness::read_tree(&dir);
+    let names: Vec<&String> = before.keys().collect();
+    assert_eq!(
+        names,
+        [
+            ".relnotes-output",
+            "announcement.txt",
+            "email-all.eml",
+            "email-beta.eml",
+            "email-enterprise.eml",
+            "email-stakeholders.eml",
+            "slack.json"
+        ]
+    );
+    let parse = |name: &str| {
+        let bytes = before[name].clone();
+        mail_parser::MessageParser::default()
+            .parse(&bytes)
+            .map(|m| {
+                (
+                    m.subject().unwrap_or("").to_string(),
+                    m.to()
+                        .and_then(|t| t.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or("")
+                        .to_string(),
+                    m.body_text(0).map(|t| t.to_string()).unwrap_or_default(),
+                    m.body_html(0).map(|t| t.to_string()).unwrap_or_default(),
+                    m.message_id().unwrap_or("").to_string(),
+                )
+            })
+            .unwrap_or_else(|| panic!("{name} does not parse"))
+    };
+    let (subject, to, text, html, id) = parse("email-enterprise.eml");
+    assert_eq!(subject, "OctoAcme 1.1.0 for Enterprise plan");
+    assert_eq!(to, "admins@bigcorp.example");
+    assert_eq!(id, "1.1.0.enterprise@octoacme.example");
+    assert!(text.contains("xport all invoices at once"), "{text}");
+    assert!(!text.contains("**") && !text.contains("<script"), "{text}");
+    assert!(
+        html.contains("<!DOCTYPE html>") && html.contains("xport all invoices"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert"), "{html}");
+    let (subject, _, text, _, _) = parse("email-all.eml");
+    assert_eq!(subject, "OctoAcme 1.1.0 for all customers");
+    assert!(
+        !text.contains("xport all invoices at once"),
+        "segment-only change sent to all: {text}"
+    );
+    let (_, _, text, _, _) = parse("email-stakeholders.eml");
+    assert!(text.contains("Readiness"), "{text}");
+    // Slack: Block Kit, markup escaped, a link to the page.
+    let slack: serde_json::Value = serde_json::from_slice(&before["slack.json"]).unwrap();
+    let blocks = slack["blocks"].as_array().unwrap();
+    assert_eq!(blocks[0]["type"], "header");
+    assert!(blocks
+        .iter()
+        .all(|b| ["header", "section", "context"].contains(&b["type"].as_str().unwrap())));
+    let all_text = serde_json::to_string(&slack).unwrap();
+    assert!(
+        all_text.contains("&lt;script&gt;") && all_text.contains("&lt;@channel&gt;"),
+        "{all_text}"
+    );
+    assert!(
+        !all_text.contains("<script>") && !all_text.contains("<@channel>"),
+        "{all_text}"
+    );
+    assert!(all_text.contains(
+        "<https://octoacme.example/releases/1.1.0/customer/index.html|Read the release notes>"
+    ));
+    // Same inputs, same bytes.
+    let (code, _, stderr) = run(tmp.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(crate::harness::read_tree(&dir), before);
+}

@@ -87,6 +87,9 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Print one page of a release (for `gh release create --notes-file -`).
     Notes(NotesArgs),
+    /// Write a release's announcements, ready to send: e-mails (.eml) per
+    /// audience, a Slack payload and the plain text.
+    Announce(AnnounceArgs),
     /// Write Atom feeds of the customer release notes (all customers and
     /// each segment).
     Feed(FeedArgs),
@@ -237,6 +240,18 @@ pub enum NotesFormat {
     Md,
     Html,
     Text,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnounceArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// Output directory (default: `<output dir>/announce/<version>`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Where the pages are published, for the link in the Slack message.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 //! hands the model to a renderer and writes or prints the result. Warnings
 //! found on the way come back in the model and are printed here, in order.
 
+pub mod announce;
 pub mod build;
 pub mod changelog;
 pub mod check;
@@ -87,6 +88,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Changelog(a) => changelog::run(&g, a),
         Command::Notes(a) => notes::run(&g, a),
         Command::Feed(a) => feed::run(&g, a),
+        Command::Announce(a) => announce::run(&g, a),
         Command::Incident { action } => match action {
             cli::IncidentAction::New(a) => incident::new(&g, a),
         },

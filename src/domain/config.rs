@@ -25,6 +25,32 @@ pub struct Config {
     pub output: Output,
     pub limits: Limits,
     pub images: Images,
+    pub announce: Announce,
+}
+
+/// The announcements `relnotes announce` writes (never sends).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Announce {
+    /// The sender, `Name <address>` (default: the project at
+    /// `releases@<the project URL's host>`).
+    pub from: Option<String>,
+    /// Recipients by audience: `all` (every customer), a segment id, or
+    /// `stakeholders`.
+    pub to: BTreeMap<String, Vec<String>>,
+    /// The subject, with `{project}`, `{version}`, `{name}` and
+    /// `{audience}` filled in.
+    pub subject: String,
+}
+
+impl Default for Announce {
+    fn default() -> Self {
+        Announce {
+            from: None,
+            to: BTreeMap::new(),
+            subject: "{project} {version}: what's new".into(),
+        }
+    }
 }
 
 /// How big an input file may be. Files past the limit are refused with an

@@ -4,6 +4,7 @@
 //! template reference), already filtered for the page's audience, so a custom
 //! template cannot leak internal text onto a customer page.
 
+pub mod announce;
 pub mod changelog;
 pub mod feed;
 pub mod kb;

@@ -1,0 +1,143 @@
+//! `relnotes announce`: the announcements of one release, ready to send and
+//! never sent: an e-mail per customer audience (all customers, each
+//! segment) and one for stakeholders, as `.eml` files with a text and an
+//! HTML part, a Slack incoming-webhook payload, and the plain text.
+
+use std::path::PathBuf;
+
+use super::cli::AnnounceArgs;
+use super::Global;
+use crate::domain::config::Format;
+use crate::engine::staging::{Mode, Staging};
+use crate::error::{Error, Result};
+use crate::render::announce::{email, slack, Email};
+use crate::render::{markdown, pages, Page, ReleaseCache, Renderer};
+use crate::Outcome;
+
+pub fn run(g: &Global, args: AnnounceArgs) -> Result<Outcome> {
+    let target = args.select.target(false);
+    let sources = super::load(g, Some(&target))?;
+    let renderer = Renderer::new(&sources.templates("")?)?;
+    let assembled = sources.assemble(&target)?;
+    let Some(release) = assembled.releases.first() else {
+        return Err(Error::usage(
+            "there is no release to announce",
+            "tag a release first",
+        ));
+    };
+    g.warn(
+        super::release_word(release),
+        &release.version,
+        &release.warnings,
+    );
+    let config = &sources.config;
+    let project = &assembled.project;
+    let out: PathBuf = match args.out {
+        Some(o) => o,
+        None => sources
+            .root
+            .join(&config.output.dir)
+            .join("announce")
+            .join(&release.version),
+    };
+    let host = project
+        .url
+        .as_deref()
+        .and_then(|u| u.split("//").nth(1))
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("relnotes.invalid")
+        .to_string();
+    let from = config
+        .announce
+        .from
+        .clone()
+        .unwrap_or_else(|| format!("{} <releases@{host}>", project.name));
+    let date = release
+        .time
+        .as_deref()
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map(|t| t.as_second())
+        .unwrap_or(0);
+    let base = args
+        .url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/').to_string());
+    let specs = pages(config);
+    let md_cache = ReleaseCache::new(config, release, Format::Html);
+    let render = |page: Page, segment: Option<&str>, format: Format| -> Result<String> {
+        let spec = specs
+            .iter()
+            .find(|s| s.page == page && s.segment.as_deref() == segment)
+            .ok_or_else(|| Error::usage("no such page", "this is a bug in relnotes"))?;
+        renderer.render(project, config, release, &md_cache, spec, format)
+    };
+    let staging = Staging::new(&out, Mode::Replace, &sources.protected())?;
+    let mut audiences: Vec<(String, Option<String>, Page)> =
+        vec![("all".into(), None, Page::Customer)];
+    for id in config.segments.keys() {
+        audiences.push((id.clone(), Some(id.clone()), Page::Customer));
+    }
+    audiences.push(("stakeholders".into(), None, Page::Stakeholders));
+    let mut written = 0;
+    for (audience, segment, page) in &audiences {
+        let md = render(*page, segment.as_deref(), Format::Md)?;
+        let html = render(*page, segment.as_deref(), Format::Html)?;
+        let text = markdown::to_plain_text(&md);
+        let audience_name = match segment {
+            Some(s) => config.segment_name(s).to_string(),
+            None if *page == Page::Stakeholders => "stakeholders".into(),
+            None => "all customers".into(),
+        };
+        let subject = config
+            .announce
+            .subject
+            .replace("{project}", &project.name)
+            .replace("{version}", &release.version)
+            .replace("{name}", release.name.as_deref().unwrap_or(""))
+            .replace("{audience}", &audience_name);
+        let to = config
+            .announce
+            .to
+            .get(audience)
+            .cloned()
+            .unwrap_or_default();
+        let message_id = format!(
+            "{}.{}@{host}",
+            release.version,
+            crate::domain::text::slug(audience)
+        );
+        let eml = email(&Email {
+            from: &from,
+            to: &to,
+            subject: subject.trim(),
+            message_id: &message_id,
+            date,
+            text: &text,
+            html: &html,
+        })?;
+        staging.write(
+            &format!("email-{}.eml", crate::domain::text::slug(audience)),
+            eml.as_bytes(),
+        )?;
+        written += 1;
+        if audience == "all" {
+            staging.write("announcement.txt", text.as_bytes())?;
+            let page_url = base
+                .as_ref()
+                .map(|b| format!("{b}/{}/customer/index.html", release.version));
+            staging.write(
+                "slack.json",
+                slack(project, release, None, page_url.as_deref())?.as_bytes(),
+            )?;
+            written += 2;
+        }
+    }
+    staging.commit()?;
+    g.say(format!(
+        "wrote {written} announcement file(s) for {} to {} (relnotes never sends them: see the book's Publishing chapter)",
+        release.version,
+        out.display()
+    ));
+    Ok(Outcome::Success)
+}
