@@ -108,7 +108,7 @@ fn schema_describes_every_input_file() {
             "config",
             &[
                 "project", "links", "tags", "segments", "signoffs", "commits", "releases",
-                "output", "limits", "images", "announce",
+                "output", "limits", "images", "announce", "outputs",
             ][..],
         ),
         (

@@ -344,3 +344,63 @@ fn announcements_parse_back_and_are_deterministic() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(crate::harness::read_tree(&dir), before);
 }
+
+/// `outputs:` in the configuration: an extra page per release from the
+/// user's own template, with the context of its audience's page; a bad
+/// path or a missing template is refused.
+#[test]
+fn extra_outputs_from_the_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("octoacme", tmp.path());
+    let config = tmp.path().join(".relnotes/config.yaml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{original}outputs:\n  - {{ template: press.md, path: press, audience: customer, segment: enterprise }}\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(tmp.path(), &["build", "--tag", "v1.1.0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("outputs: the template `press.md` is not in .relnotes/templates/"),
+        "{stderr}"
+    );
+    std::fs::create_dir_all(tmp.path().join(".relnotes/templates")).unwrap();
+    std::fs::write(
+        tmp.path().join(".relnotes/templates/press.md"),
+        "# Press note: {{ project.name }} {{ release.version }}\n{% for i in highlights %}\n- {{ i.title.md }}{% endfor %}{% for s in sections %}{% for i in s.items %}\n- {{ i.title.md }}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(tmp.path(), &["build", "--tag", "v1.1.0"]);
+    assert_eq!(code, 0, "{stderr}");
+    let press = std::fs::read_to_string(tmp.path().join("dist/1.1.0/press.md")).unwrap();
+    assert!(press.starts_with("# Press note: OctoAcme 1.1.0"), "{press}");
+    assert!(
+        press.contains("xport all invoices"),
+        "the enterprise segment's change: {press}"
+    );
+    assert!(!tmp.path().join("dist/1.1.0/press.html").exists());
+    // A second build finds the release up to date, extra page included.
+    let (code, stdout, stderr) = run(tmp.path(), &["build", "--tag", "v1.1.0"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("up to date") || stdout.contains("0 release"),
+        "{stdout}"
+    );
+    for (bad, why) in [
+        ("../x", "cannot be an extra page's path"),
+        ("support", "cannot be an extra page's path"),
+    ] {
+        std::fs::write(
+            &config,
+            format!("{original}outputs:\n  - {{ template: press.md, path: \"{bad}\", audience: customer }}\n"),
+        )
+        .unwrap();
+        let (code, _, stderr) = run(tmp.path(), &["build", "--tag", "v1.1.0"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(why) && stderr.contains("config.yaml:"),
+            "{stderr}"
+        );
+    }
+}

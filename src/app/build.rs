@@ -95,6 +95,7 @@ pub fn build(
         _ => target,
     };
     let renderer = Renderer::new(&sources.templates("")?)?;
+    renderer.check_outputs(&sources.config)?;
     let out = match out {
         Some(o) => o.to_path_buf(),
         None => sources.root.join(&sources.config.output.dir),
@@ -209,6 +210,7 @@ fn release_files(config: &Config, formats: &[Format]) -> Vec<String> {
         .flat_map(|f| {
             render::pages(config)
                 .into_iter()
+                .filter(move |spec| spec.template(*f).is_some())
                 .map(move |spec| format!("{}.{}", spec.path, f.ext()))
         })
         .collect();

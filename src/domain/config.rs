@@ -26,6 +26,36 @@ pub struct Config {
     pub limits: Limits,
     pub images: Images,
     pub announce: Announce,
+    /// Extra pages `build` writes for every release from the user's own
+    /// templates.
+    pub outputs: Vec<ExtraOutput>,
+}
+
+/// An extra page of every release: a template of the user's
+/// (`.relnotes/templates/<template>`), rendered with the context of the
+/// audience's page, written at `<version>/<path>.<md|html>`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraOutput {
+    /// The template file name, ending in `.md` or `.html` (the output's
+    /// format).
+    pub template: String,
+    /// Where it goes below the release's folder, without extension
+    /// (`press` or `notes/press`).
+    pub path: String,
+    /// Whose page's context the template gets.
+    pub audience: OutputAudience,
+    /// For a customer page: the segment whose changes it shows.
+    #[serde(default)]
+    pub segment: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputAudience {
+    Customer,
+    Support,
+    Stakeholders,
 }
 
 /// The announcements `relnotes announce` writes (never sends).
@@ -288,6 +318,42 @@ impl Config {
                     format!("segment id `{id}` {problem}"),
                     "segment ids name files and links: use letters, digits, `-` and `_`, for example `enterprise: Enterprise customers`",
                 ));
+            }
+        }
+        for o in &self.outputs {
+            let at = crate::domain::text::locate(text, &o.template, 1);
+            if !(o.template.ends_with(".md") || o.template.ends_with(".html"))
+                || crate::domain::text::id_problem(&o.template).is_some()
+            {
+                return Err(Error::at(
+                    path,
+                    at,
+                    format!("outputs: template `{}` is not a template file name", o.template),
+                    "name a file in .relnotes/templates/ ending in .md or .html, for example `press.md`",
+                ));
+            }
+            let bad_path = o.path.is_empty()
+                || o.path
+                    .split('/')
+                    .any(|part| crate::domain::text::id_problem(part).is_some());
+            const BUILT_IN: [&str; 4] = ["support", "stakeholders", "readiness", "release"];
+            if bad_path || BUILT_IN.contains(&o.path.as_str()) || o.path.starts_with("customer/") {
+                return Err(Error::at(
+                    path,
+                    crate::domain::text::locate(text, &o.path, at.0),
+                    format!("outputs: path `{}` cannot be an extra page's path", o.path),
+                    "give a path below the release's folder made of letters, digits, `-` and `_` (for example `press` or `notes/press`), not one of the built-in pages",
+                ));
+            }
+            if let Some(s) = &o.segment {
+                if !self.segments.contains_key(s) {
+                    return Err(Error::at(
+                        path,
+                        crate::domain::text::locate(text, s, at.0),
+                        format!("outputs: segment `{s}` is not a segment of the configuration"),
+                        "name a segment id from `segments:`",
+                    ));
+                }
             }
         }
         for host in &self.images.allow_hosts {

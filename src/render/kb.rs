@@ -508,6 +508,7 @@ impl<'a> Site<'a> {
             page,
             segment: segment.cloned(),
             path: String::new(),
+            custom: None,
         };
         match self.audience {
             KbAudience::Support => page_context(

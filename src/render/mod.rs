@@ -82,20 +82,37 @@ pub struct PageSpec {
     pub segment: Option<String>,
     /// Path below the release directory, without extension.
     pub path: String,
+    /// An extra output from `outputs:` in the configuration: the user's
+    /// template (`press.md`), rendered in its own format only.
+    pub custom: Option<(String, Format)>,
 }
 
-/// The pages every release gets, in a fixed order.
+impl PageSpec {
+    /// The template for `format`, or `None` when this page has no output
+    /// in that format (an extra output exists in one format).
+    pub fn template(&self, format: Format) -> Option<String> {
+        match &self.custom {
+            Some((name, f)) => (*f == format).then(|| name.clone()),
+            None => Some(self.page.template(format)),
+        }
+    }
+}
+
+/// The pages every release gets, in a fixed order: the built-in ones, then
+/// the extra outputs of the configuration.
 pub fn pages(config: &Config) -> Vec<PageSpec> {
     let mut out = vec![PageSpec {
         page: Page::Customer,
         segment: None,
         path: "customer/index".into(),
+        custom: None,
     }];
     for id in config.segments.keys() {
         out.push(PageSpec {
             page: Page::Customer,
             segment: Some(id.clone()),
             path: format!("customer/{id}"),
+            custom: None,
         });
     }
     for (page, path) in [
@@ -107,6 +124,24 @@ pub fn pages(config: &Config) -> Vec<PageSpec> {
             page,
             segment: None,
             path: path.into(),
+            custom: None,
+        });
+    }
+    for o in &config.outputs {
+        let format = if o.template.ends_with(".html") {
+            Format::Html
+        } else {
+            Format::Md
+        };
+        out.push(PageSpec {
+            page: match o.audience {
+                crate::domain::config::OutputAudience::Customer => Page::Customer,
+                crate::domain::config::OutputAudience::Support => Page::Support,
+                crate::domain::config::OutputAudience::Stakeholders => Page::Stakeholders,
+            },
+            segment: o.segment.clone(),
+            path: o.path.clone(),
+            custom: Some((o.template.clone(), format)),
         });
     }
     out
@@ -173,7 +208,13 @@ impl Renderer {
         // is not copied over and over as it grows.
         let mut out = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
-            .render_to(&spec.page.template(format), &ctx, &mut out)
+            .render_to(
+                &spec
+                    .template(format)
+                    .unwrap_or_else(|| spec.page.template(format)),
+                &ctx,
+                &mut out,
+            )
             .map_err(|e| self.error(e))?;
         String::from_utf8(out).map_err(|e| {
             self.error(tera::Error::message(format!(
@@ -189,6 +230,27 @@ impl Renderer {
         self.tera
             .render(&page.template(format), &ctx)
             .map_err(|e| self.error(e))
+    }
+
+    /// Checks that every extra output's template was loaded (the user's
+    /// `.relnotes/templates/<name>`).
+    pub fn check_outputs(&self, config: &Config) -> Result<()> {
+        for o in &config.outputs {
+            if !self.origins.contains_key(&o.template) {
+                return Err(Error::invalid(
+                    ".relnotes/config.yaml",
+                    format!(
+                        "outputs: the template `{}` is not in .relnotes/templates/",
+                        o.template
+                    ),
+                    format!(
+                        "write .relnotes/templates/{} (`relnotes templates eject` writes the built-in pages to start from)",
+                        o.template
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Renders the template `name` with any context (`changelog.md`).

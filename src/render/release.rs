@@ -36,6 +36,9 @@ pub fn render_release(
     let cache = ReleaseCache::new(config, release, richest);
     for &format in formats {
         for spec in &pages(config) {
+            if spec.template(format).is_none() {
+                continue;
+            }
             let text = renderer.render(project, config, release, &cache, spec, format)?;
             out.push((
                 format!("{}/{}.{}", release.version, spec.path, format.ext()),
