@@ -195,6 +195,33 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
         },
     )?;
     g.say(format!("wrote the changelog to {}", changelog.display()));
+    crate::app::feed::run(
+        &quiet,
+        crate::app::cli::FeedArgs {
+            out: None,
+            url: None,
+        },
+    )?;
+    g.say(format!(
+        "wrote the Atom feeds to {}",
+        out.join("feeds").display()
+    ));
+    crate::app::announce::run(
+        &quiet,
+        crate::app::cli::AnnounceArgs {
+            select: crate::app::cli::Select {
+                tag: None,
+                unreleased: false,
+                version: None,
+            },
+            out: None,
+            url: None,
+        },
+    )?;
+    g.say(format!(
+        "wrote the announcements of the newest release (e-mails and a Slack message, ready to send) to {}",
+        out.join("announce").display()
+    ));
     let latest = sources
         .tags
         .last()
