@@ -404,3 +404,25 @@ fn extra_outputs_from_the_configuration() {
         );
     }
 }
+
+/// The knowledge base's Atom feed: releases and known issues, linked to
+/// their pages inside the site.
+#[test]
+fn the_kb_feed_lists_releases_and_known_issues() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("octoacme", tmp.path());
+    let (code, _, stderr) = run(tmp.path(), &["kb"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(tmp.path().join("dist/kb/feed.xml")).unwrap();
+    let feed = atom_syndication::Feed::read_from(text.as_bytes()).unwrap();
+    let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("KI-8: ")), "{titles:?}");
+    assert!(titles.iter().any(|t| t.contains("1.1.0")), "{titles:?}");
+    for e in feed.entries() {
+        let href = e.links()[0].href();
+        assert!(
+            tmp.path().join("dist/kb").join(href).is_file(),
+            "{href} is not a page of the site"
+        );
+    }
+}

@@ -153,6 +153,7 @@ pub fn build(
         emit(&path, text.as_bytes())?;
         docs.push(doc);
     }
+    emit("feed.xml", kb_feed(&site, &releases, &issues)?.as_bytes())?;
     let search = format == Format::Html;
     let ext = format.ext();
     emit(
@@ -182,4 +183,79 @@ pub fn build(
         releases: releases.len(),
         issues: issues.len(),
     })
+}
+
+/// The KB's Atom feed: every release (dated by its release date) and every
+/// known issue (dated by the release that fixed it, else the newest release
+/// it affects), newest first, linked to their pages.
+fn kb_feed(site: &Site<'_>, releases: &[&ReleaseOut], issues: &[KnownIssue]) -> Result<String> {
+    use crate::render::feed::{atom, FeedItem};
+    use crate::render::markdown;
+    let project = &site.project.name;
+    let id = |what: &str| {
+        format!(
+            "urn:relnotes:{}:kb:{what}",
+            crate::domain::text::slug(project)
+        )
+    };
+    let allow = &site.config.images.allow_hosts;
+    let mut items = Vec::new();
+    for r in releases {
+        let Some(date) = r.row.date.clone() else {
+            continue;
+        };
+        let html = r
+            .summary
+            .as_ref()
+            .map(|s| markdown::to_html(&s.md, allow))
+            .unwrap_or_default();
+        items.push(FeedItem {
+            id: id(&format!("release:{}", r.row.version)),
+            title: r.row.title.clone(),
+            updated: date,
+            link: site.paths.release(&r.row.version),
+            html,
+        });
+    }
+    let date_of = |v: &str| {
+        releases
+            .iter()
+            .find(|r| r.row.version == v)
+            .and_then(|r| r.row.date.clone())
+    };
+    for k in issues {
+        let date = match &k.fixed_in {
+            Some(v) => date_of(v),
+            None => releases
+                .iter()
+                .rev()
+                .find(|r| r.affected.contains(&k.id))
+                .and_then(|r| r.row.date.clone()),
+        };
+        let Some(date) = date else {
+            continue;
+        };
+        let status = match &k.fixed_in {
+            Some(v) => format!("Fixed in {v}."),
+            None => "Open.".to_string(),
+        };
+        let mut html = format!("<p>{}</p>", crate::render::escape_html_string(&status));
+        if let Some(w) = &k.workaround {
+            html.push_str("<p><strong>Workaround:</strong></p>");
+            html.push_str(&markdown::to_html(w, allow));
+        }
+        items.push(FeedItem {
+            id: id(&format!("issue:{}", k.id)),
+            title: format!("{}: {}", k.id, k.title),
+            updated: date,
+            link: site.paths.issue(&k.id),
+            html,
+        });
+    }
+    atom(
+        &format!("{project} knowledge base"),
+        &id("feed"),
+        None,
+        items,
+    )
 }

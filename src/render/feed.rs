@@ -139,6 +139,89 @@ pub fn customer_feed(
     Ok(text)
 }
 
+/// One entry of a feed built from something other than releases.
+pub struct FeedItem {
+    pub id: String,
+    pub title: String,
+    /// RFC 3339, or a date (`YYYY-MM-DD`, taken as midnight UTC).
+    pub updated: String,
+    /// Relative to the feed's folder, or absolute.
+    pub link: String,
+    /// Sanitized HTML.
+    pub html: String,
+}
+
+/// A feed of `items` (newest first after sorting by date, then id).
+pub fn atom(
+    title: &str,
+    id: &str,
+    self_link: Option<&str>,
+    items: Vec<FeedItem>,
+) -> Result<String> {
+    let parse = |s: &str| {
+        let full = if s.len() == 10 {
+            format!("{s}T00:00:00Z")
+        } else {
+            s.to_string()
+        };
+        FixedDateTime::parse_from_rfc3339(&full).ok()
+    };
+    let mut dated: Vec<(FixedDateTime, FeedItem)> = items
+        .into_iter()
+        .filter_map(|i| parse(&i.updated).map(|d| (d, i)))
+        .collect();
+    dated.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let entries: Vec<Entry> = dated
+        .into_iter()
+        .map(|(updated, i)| {
+            let mut entry = Entry::default();
+            entry.set_id(i.id);
+            entry.set_title(i.title);
+            entry.set_updated(updated);
+            let mut link = Link::default();
+            link.set_href(i.link);
+            link.set_rel("alternate");
+            entry.set_links(vec![link]);
+            let mut content = Content::default();
+            content.set_content_type(Some("html".to_string()));
+            content.set_value(Some(i.html));
+            entry.set_content(Some(content));
+            entry
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_title(title);
+    feed.set_id(id);
+    feed.set_updated(
+        entries
+            .iter()
+            .map(|e| *e.updated())
+            .max()
+            .unwrap_or_default(),
+    );
+    let mut generator = Generator::default();
+    generator.set_value("relnotes");
+    feed.set_generator(Some(generator));
+    if let Some(s) = self_link {
+        let mut me = Link::default();
+        me.set_href(s);
+        me.set_rel("self");
+        feed.set_links(vec![me]);
+    }
+    feed.set_entries(entries);
+    let mut out = Vec::new();
+    feed.write_to(&mut out).map_err(|e| Error::Serialize {
+        what: "the Atom feed",
+        message: e.to_string(),
+    })?;
+    let mut text = String::from_utf8(out).map_err(|e| Error::Serialize {
+        what: "the Atom feed",
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
 /// The entry's date: the tag's time, else the release date at midnight UTC.
 fn updated(r: &Release) -> Option<FixedDateTime> {
     let text = match (&r.time, &r.date) {
