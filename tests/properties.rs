@@ -2,8 +2,8 @@
 //! every `cargo test`: the Markdown sanitizer against an HTML tokenizer
 //! (html5ever's, the parser a browser-grade tool uses) as the oracle, and
 //! the YAML readers against text made of YAML's own syntax. proptest
-//! shrinks any failure to a small input and saves it under
-//! `proptest-regressions/` to be replayed.
+//! shrinks any failure to a small input and prints it; a failure found
+//! this way becomes a plain test (see the oracle's own test below).
 
 use std::cell::RefCell;
 use std::path::Path;
