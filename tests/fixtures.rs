@@ -59,5 +59,6 @@ cases! {
     unmerged_tag => "unmerged-tag",
     failed_deploy => "failed-deploy",
     changelog => "changelog",
+    changelog_plain => "changelog-plain",
     pr_gate => "pr-gate",
 }

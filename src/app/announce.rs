@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use super::cli::AnnounceArgs;
 use super::Global;
-use crate::domain::config::Format;
+use crate::domain::config::{Config, Format};
+use crate::domain::model::{Project, Release};
 use crate::engine::staging::{Mode, Staging};
 use crate::error::{Error, Result};
 use crate::render::announce::{email, slack, Email};
@@ -30,16 +31,45 @@ pub fn run(g: &Global, args: AnnounceArgs) -> Result<Outcome> {
         &release.version,
         &release.warnings,
     );
-    let config = &sources.config;
-    let project = &assembled.project;
     let out: PathBuf = match args.out {
         Some(o) => o,
         None => sources
             .root
-            .join(&config.output.dir)
+            .join(&sources.config.output.dir)
             .join("announce")
             .join(&release.version),
     };
+    let files = files(
+        &sources.config,
+        &renderer,
+        &assembled.project,
+        release,
+        args.url.as_deref(),
+    )?;
+    let staging = Staging::new(&out, Mode::Replace, &sources.protected())?;
+    for (name, text) in &files {
+        staging.write(name, text.as_bytes())?;
+    }
+    staging.commit()?;
+    g.say(format!(
+        "wrote {} announcement file(s) for {} to {} (relnotes never sends them: see the book's Publishing chapter)",
+        files.len(),
+        release.version,
+        out.display()
+    ));
+    Ok(Outcome::Success)
+}
+
+/// The announcement files of one release, as (file name, content): an
+/// e-mail per customer audience and one for stakeholders, the Slack
+/// payload and the plain text. `build` of one release writes them too.
+pub fn files(
+    config: &Config,
+    renderer: &Renderer,
+    project: &Project,
+    release: &Release,
+    base_url: Option<&str>,
+) -> Result<Vec<(String, String)>> {
     let host = project
         .url
         .as_deref()
@@ -59,27 +89,23 @@ pub fn run(g: &Global, args: AnnounceArgs) -> Result<Outcome> {
         .and_then(|t| t.parse::<jiff::Timestamp>().ok())
         .map(|t| t.as_second())
         .unwrap_or(0);
-    let base = args
-        .url
-        .as_deref()
-        .map(|u| u.trim_end_matches('/').to_string());
+    let base = base_url.map(|u| u.trim_end_matches('/').to_string());
     let specs = pages(config);
-    let md_cache = ReleaseCache::new(config, release, Format::Html);
+    let cache = ReleaseCache::new(config, release, Format::Html);
     let render = |page: Page, segment: Option<&str>, format: Format| -> Result<String> {
         let spec = specs
             .iter()
-            .find(|s| s.page == page && s.segment.as_deref() == segment)
+            .find(|s| s.page == page && s.segment.as_deref() == segment && s.custom.is_none())
             .ok_or_else(|| Error::usage("no such page", "this is a bug in relnotes"))?;
-        renderer.render(project, config, release, &md_cache, spec, format)
+        renderer.render(project, config, release, &cache, spec, format)
     };
-    let staging = Staging::new(&out, Mode::Replace, &sources.protected())?;
     let mut audiences: Vec<(String, Option<String>, Page)> =
         vec![("all".into(), None, Page::Customer)];
     for id in config.segments.keys() {
         audiences.push((id.clone(), Some(id.clone()), Page::Customer));
     }
     audiences.push(("stakeholders".into(), None, Page::Stakeholders));
-    let mut written = 0;
+    let mut out = Vec::new();
     for (audience, segment, page) in &audiences {
         let md = render(*page, segment.as_deref(), Format::Md)?;
         let html = render(*page, segment.as_deref(), Format::Html)?;
@@ -116,28 +142,21 @@ pub fn run(g: &Global, args: AnnounceArgs) -> Result<Outcome> {
             text: &text,
             html: &html,
         })?;
-        staging.write(
-            &format!("email-{}.eml", crate::domain::text::slug(audience)),
-            eml.as_bytes(),
-        )?;
-        written += 1;
+        out.push((
+            format!("email-{}.eml", crate::domain::text::slug(audience)),
+            eml,
+        ));
         if audience == "all" {
-            staging.write("announcement.txt", text.as_bytes())?;
             let page_url = base
                 .as_ref()
                 .map(|b| format!("{b}/{}/customer/index.html", release.version));
-            staging.write(
-                "slack.json",
-                slack(project, release, None, page_url.as_deref())?.as_bytes(),
-            )?;
-            written += 2;
+            out.push(("announcement.txt".into(), text));
+            out.push((
+                "slack.json".into(),
+                slack(project, release, None, page_url.as_deref())?,
+            ));
         }
     }
-    staging.commit()?;
-    g.say(format!(
-        "wrote {written} announcement file(s) for {} to {} (relnotes never sends them: see the book's Publishing chapter)",
-        release.version,
-        out.display()
-    ));
-    Ok(Outcome::Success)
+    out.sort();
+    Ok(out)
 }

@@ -118,12 +118,25 @@ pub fn build(
         salt: build_salt(&renderer, formats),
         up_to_date: &up_to_date,
     };
+    // Building one release (at tag time) also writes its announcements,
+    // ready to send; the whole history does not.
+    let announce = !matches!(target, Target::All);
     let skipped = sources.for_each_stale_release(target, Some(&fresh), |release, print| {
         for (path, text) in
             render::release::render_release(&renderer, &project, config, &release, formats)?
         {
             staging.write(&path, text.as_bytes())?;
             files.fetch_add(1, Ordering::Relaxed);
+        }
+        if announce {
+            for (name, text) in super::announce::files(config, &renderer, &project, &release, None)?
+            {
+                staging.write(
+                    &format!("{}/announce/{name}", release.version),
+                    text.as_bytes(),
+                )?;
+                files.fetch_add(1, Ordering::Relaxed);
+            }
         }
         if let Some(print) = print {
             staging.write(
