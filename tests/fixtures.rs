@@ -61,4 +61,5 @@ cases! {
     changelog => "changelog",
     changelog_plain => "changelog-plain",
     pr_gate => "pr-gate",
+    check_segment_summary => "check-segment-summary",
 }

@@ -484,7 +484,7 @@ fn segment_note_warnings(config: &Config, meta: &ReleaseMeta, changes: &[Change]
         return out;
     };
     for c in changes.iter().filter(|c| !c.segments.is_empty()) {
-        if mentions(summary, &c.title) {
+        if text::mentions(summary, &c.title) {
             out.push(format!(
                 "the summary every customer reads mentions change {} (\"{}\"), which only segment(s) {} get: say it in `segments.<id>.summary` instead",
                 c.id,
@@ -494,25 +494,6 @@ fn segment_note_warnings(config: &Config, meta: &ReleaseMeta, changes: &[Change]
         }
     }
     out
-}
-
-/// Whether `text` mentions `title`: four words of the title in a row, or
-/// the whole title when it is shorter (case and punctuation aside).
-fn mentions(text: &str, title: &str) -> bool {
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let (text, title) = (words(text), words(title));
-    let n = title.len().min(4);
-    if n == 0 {
-        return false;
-    }
-    title
-        .windows(n)
-        .any(|run| text.windows(n).any(|t| t == run))
 }
 
 /// A warning naming the commits that reach customers without a change

@@ -1814,6 +1814,53 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         hint,
     );
 
+    // What every customer reads must not announce what only some get.
+    let leaks: Vec<String> = match m.summary.as_deref() {
+        Some(summary) => f
+            .changes
+            .iter()
+            .filter(|c| !c.segments.is_empty() && crate::domain::text::mentions(summary, &c.title))
+            .map(|c| format!("{} ({} only)", c.id, c.segments.join(", ")))
+            .collect(),
+        None => Vec::new(),
+    };
+    let (st, reason) = if f.changes.iter().all(|c| c.segments.is_empty()) {
+        (
+            Status::NotApplicable,
+            "no change is for some segments only".to_string(),
+        )
+    } else if leaks.is_empty() {
+        (
+            Status::Met,
+            format!(
+                "checked against {} segment-only change(s)",
+                f.changes.iter().filter(|c| !c.segments.is_empty()).count()
+            ),
+        )
+    } else {
+        (
+            Status::Warning,
+            format!(
+                "the summary every customer reads mentions a change only some segments get: {}",
+                leaks.join("; ")
+            ),
+        )
+    };
+    let hint = e.hint(
+        "segments.<id>.summary",
+        "segments: { enterprise: { summary: \"Bulk export ...\" } }",
+    );
+    e.push(
+        "content.segment_summary",
+        Section::Content,
+        "Customer communication",
+        "The summary for all customers names no segment-only change",
+        pre,
+        st,
+        reason,
+        hint,
+    );
+
     let leaks: Vec<&str> = f
         .changes
         .iter()

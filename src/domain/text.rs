@@ -100,6 +100,25 @@ pub fn locate(text: &str, needle: &str, from_line: usize) -> (usize, usize) {
     (1, 1)
 }
 
+/// Whether `text` mentions `title`: four words of the title in a row, or
+/// the whole title when it is shorter (case and punctuation aside).
+pub fn mentions(text: &str, title: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (text, title) = (words(text), words(title));
+    let n = title.len().min(4);
+    if n == 0 {
+        return false;
+    }
+    title
+        .windows(n)
+        .any(|run| text.windows(n).any(|t| t == run))
+}
+
 /// An id for a new change file from its text: the slug of its first six
 /// words, lower-cased (`change` when there are none).
 pub fn id_from_text(text: &str) -> String {
