@@ -685,3 +685,32 @@ fn two_known_issues_with_one_id_are_an_error() {
     );
     assert_eq!(read_tree(&tmp.path().join("dist/kb")), before);
 }
+
+/// Finals first, their release candidates under them (issue 14); a
+/// candidate whose final is not out yet stays a release of its own.
+#[test]
+fn candidates_are_listed_under_their_final_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("prereleases", tmp.path());
+    let tree = kb(tmp.path(), &[]);
+    let list = text(&tree, "releases/index.html");
+    let rows: Vec<&str> = list.lines().filter(|l| l.starts_with("<tr")).collect();
+    let at = |needle: &str| {
+        rows.iter()
+            .position(|r| r.contains(needle))
+            .unwrap_or_else(|| panic!("no row with {needle}:\n{list}"))
+    };
+    let final_row = at("releases/1.1.0.html");
+    let rc1 = at("1.1.0-rc.1");
+    let rc2 = at("1.1.0-rc.2");
+    assert!(rows[rc1].contains("candidate for 1.1.0"), "{}", rows[rc1]);
+    assert!(final_row < rc2 && rc2 < rc1, "{list}");
+    // 1.2.0 is not out: its candidates are releases of their own.
+    assert!(!rows[at("1.2.0-rc10")].contains("candidate for"), "{list}");
+    let home = text(&tree, "index.html");
+    assert!(home.contains("<ul class=\"candidates\">"), "{home}");
+    broken_links(&tree)
+        .is_empty()
+        .then_some(())
+        .expect("links resolve");
+}

@@ -240,6 +240,9 @@ pub struct ReleaseRow {
     pub fixed_issues: usize,
     /// Rolled back out of production after an incident.
     pub withdrawn: bool,
+    /// The release candidates of this final release, newest first: lists
+    /// show finals first and their candidates under them.
+    pub candidates: Vec<ReleaseRow>,
 }
 
 /// A known issue as the KB shows it. Built here from the model (not from
@@ -637,6 +640,7 @@ impl<'a> Site<'a> {
             known_issues: r.known_issues.len(),
             fixed_issues: r.fixed_issues.len(),
             withdrawn: r.withdrawn.is_some(),
+            candidates: Vec::new(),
         };
         let link = |(v, t): &(String, String), label: &str| LinkCtx {
             label: format!("{label}: {t}"),
@@ -849,12 +853,41 @@ impl Site<'_> {
                 .cmp(&a.row.date)
                 .then_with(|| version_key(&b.row.version).cmp(&version_key(&a.row.version)))
         });
-        rows.into_iter()
-            .map(|r| ReleaseRow {
-                href: format!("{}{}", root_of(from), r.row.href),
-                ..r.row.clone()
-            })
-            .collect()
+        let row = |r: &ReleaseOut| ReleaseRow {
+            href: format!("{}{}", root_of(from), r.row.href),
+            ..r.row.clone()
+        };
+        // A candidate whose final release exists is listed under it.
+        let base = |v: &str| version_key(v).map(|v| (v.major, v.minor, v.patch, v.pre.is_empty()));
+        let finals: Vec<(u64, u64, u64)> = rows
+            .iter()
+            .filter_map(|r| base(&r.row.version))
+            .filter(|b| b.3)
+            .map(|b| (b.0, b.1, b.2))
+            .collect();
+        let under_final = |r: &ReleaseOut| {
+            base(&r.row.version)
+                .filter(|b| !b.3)
+                .map(|b| (b.0, b.1, b.2))
+                .filter(|b| finals.contains(b))
+        };
+        let mut out: Vec<ReleaseRow> = Vec::new();
+        for r in rows.iter().filter(|r| under_final(r).is_none()) {
+            let mut top = row(r);
+            let me = base(&r.row.version).map(|b| (b.0, b.1, b.2));
+            let mut candidates: Vec<&&ReleaseOut> = rows
+                .iter()
+                .filter(|c| {
+                    under_final(c).is_some() && under_final(c) == me && top.version != c.row.version
+                })
+                .collect();
+            candidates.sort_by_key(|c| std::cmp::Reverse(version_key(&c.row.version)));
+            if me.is_some() && base(&r.row.version).is_some_and(|b| b.3) {
+                top.candidates = candidates.into_iter().map(|c| row(c)).collect();
+            }
+            out.push(top);
+        }
+        out
     }
 
     /// Open issues most severe first, then fixed issues most recently fixed
