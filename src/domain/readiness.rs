@@ -335,18 +335,20 @@ impl Eval<'_> {
         example: &str,
     ) {
         let (status, reason) = match value.map(|v| (v.answer(), v)) {
-            None => (Status::NotMet, format!("`{field}` is not set")),
+            // Reasons are for readers of the pages: the field is named in
+            // the hint, for the release manager who fills it in.
+            None => (Status::NotMet, "not answered yet".to_string()),
             Some((Answer::Yes, v)) => (
                 Status::Met,
                 match v.evidence() {
-                    Some(e) => format!("{field}: {e}"),
-                    None => format!("{field}: yes"),
+                    Some(e) => e.to_string(),
+                    None => "done".to_string(),
                 },
             ),
-            Some((Answer::No, _)) => (Status::NotMet, format!("{field} says no / failed")),
-            Some((Answer::Pending, _)) => (Status::NotMet, format!("{field} is still pending")),
+            Some((Answer::No, _)) => (Status::NotMet, "answered no: failed".to_string()),
+            Some((Answer::Pending, _)) => (Status::NotMet, "still pending".to_string()),
             Some((Answer::NotApplicable, _)) => {
-                (Status::NotApplicable, format!("{field}: not applicable"))
+                (Status::NotApplicable, "not applicable".to_string())
             }
         };
         // A post-deploy check that failed is an incident, not a to-do.
@@ -941,10 +943,7 @@ pub fn evaluate(f: &Facts<'_>, stage: Stage, strict: bool) -> Readiness {
         .map(|t| t.name.as_str())
         .collect();
     let (st, reason) = match d.staging.as_ref().map(Check::answer) {
-        None => (
-            Status::NotMet,
-            "`deployment.staging` is not set".to_string(),
-        ),
+        None => (Status::NotMet, "not answered yet".to_string()),
         Some(Answer::Yes) if staging_tests.is_empty() => (
             Status::NotMet,
             "deployed to staging, but no smoke test results".to_string(),

@@ -290,6 +290,15 @@ pub(crate) fn new_tera() -> tera::Tera {
     tera.register_filter("cell", |s: &str, _: tera::Kwargs, _: &tera::State| {
         s.replace('|', "\\|").replace(['\n', '\r'], " ")
     });
+    // `links`: plain text as HTML, escaped, its web addresses as links (for
+    // readiness reasons that carry evidence such as a CI run's address).
+    tera.register_filter("links", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&linkify(s))
+    });
+    // `code`: plain text as HTML, escaped, `quoted` parts as <code>.
+    tera.register_filter("code", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&code_spans(s))
+    });
     tera
 }
 
@@ -314,6 +323,57 @@ pub(crate) fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io:
         plain = i + 1;
     }
     out.write_all(&bytes[plain..])
+}
+
+/// `text` escaped for HTML, with every `http://` and `https://` address
+/// made a link (only addresses [`markdown::safe_url`] accepts).
+pub fn linkify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(at) = rest
+        .find("http://")
+        .into_iter()
+        .chain(rest.find("https://"))
+        .min()
+    {
+        out.push_str(&escape_html_string(&rest[..at]));
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | ')' | ',' | ';'))
+            .unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ':']);
+        match markdown::safe_url(url) {
+            Some(u) => out.push_str(&format!(
+                "<a href=\"{}\">{}</a>",
+                escape_html_string(&u),
+                escape_html_string(url)
+            )),
+            None => out.push_str(&escape_html_string(url)),
+        }
+        rest = &tail[url.len()..];
+    }
+    out.push_str(&escape_html_string(rest));
+    out
+}
+
+/// `text` escaped for HTML, each pair of backticks a `<code>` element.
+pub fn code_spans(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        // An unpaired backtick: no code spans.
+        return escape_html_string(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", escape_html_string(p))
+            } else {
+                linkify(p)
+            }
+        })
+        .collect()
 }
 
 /// [`escape_html`] into a new string.
@@ -1518,5 +1578,35 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;"
         );
+    }
+}
+
+#[cfg(test)]
+mod reader_text_tests {
+    use super::{code_spans, linkify};
+
+    #[test]
+    fn addresses_become_links_and_everything_is_escaped() {
+        assert_eq!(
+            linkify("run https://ci.example/run/1, then <b>x</b>"),
+            "run <a href=\"https://ci.example/run/1\">https://ci.example/run/1</a>, then &lt;b&gt;x&lt;/b&gt;"
+        );
+        assert_eq!(
+            linkify("no link: javascript:alert(1)"),
+            "no link: javascript:alert(1)"
+        );
+        assert_eq!(
+            linkify("https://x.example/\"onmouseover=\"a"),
+            "<a href=\"https://x.example/\">https://x.example/</a>&quot;onmouseover=&quot;a"
+        );
+    }
+
+    #[test]
+    fn backticks_become_code() {
+        assert_eq!(
+            code_spans("set `a<b` (for example `x: 1`)"),
+            "set <code>a&lt;b</code> (for example <code>x: 1</code>)"
+        );
+        assert_eq!(code_spans("one ` tick"), "one ` tick");
     }
 }
