@@ -214,6 +214,7 @@ fn kb_feed(site: &Site<'_>, releases: &[&ReleaseOut], issues: &[KnownIssue]) -> 
             title: r.row.title.clone(),
             updated: date,
             link: site.paths.release(&r.row.version),
+            link_type: None,
             html,
         });
     }
@@ -249,6 +250,7 @@ fn kb_feed(site: &Site<'_>, releases: &[&ReleaseOut], issues: &[KnownIssue]) -> 
             title: format!("{}: {}", k.id, k.title),
             updated: date,
             link: site.paths.issue(&k.id),
+            link_type: None,
             html,
         });
     }

@@ -71,6 +71,41 @@ pub fn next_version(previous: Option<&semver::Version>, required: Bump) -> semve
     v
 }
 
+/// Which pre-release candidates a list of releases folds into their final
+/// release (the customer pages' rule, `releases.prereleases`): with
+/// `aggregate` (the default) a candidate is listed on its own only while its
+/// final is not out; with `separate` every candidate is.
+pub struct Candidates {
+    finals: Vec<(u64, u64, u64)>,
+    separate: bool,
+}
+
+impl Candidates {
+    /// From the released versions (not the unreleased changes).
+    pub fn new<'a>(
+        released: impl IntoIterator<Item = &'a str>,
+        prereleases: crate::domain::config::Prereleases,
+    ) -> Candidates {
+        Candidates {
+            finals: released
+                .into_iter()
+                .filter_map(|v| semver::Version::parse(v).ok())
+                .filter(|v| v.pre.is_empty())
+                .map(|v| (v.major, v.minor, v.patch))
+                .collect(),
+            separate: prereleases == crate::domain::config::Prereleases::Separate,
+        }
+    }
+
+    /// Whether `version` is a candidate folded into its released final.
+    pub fn folded(&self, version: &str) -> bool {
+        !self.separate
+            && semver::Version::parse(version).is_ok_and(|v| {
+                !v.pre.is_empty() && self.finals.contains(&(v.major, v.minor, v.patch))
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,9 +8,10 @@
 use serde::Serialize;
 
 use super::{markdown, Renderer};
-use crate::domain::config::{Config, Prereleases};
+use crate::domain::config::Config;
 use crate::domain::input::ChangeKind;
 use crate::domain::model::{Audience, Change, Project, Release};
+use crate::domain::version::Candidates;
 use crate::error::Result;
 
 /// The line after which relnotes writes.
@@ -71,24 +72,13 @@ pub fn context(
     releases: &[Release],
     audience: ChangelogAudience,
 ) -> ChangelogCtx {
-    let is_pre = |r: &Release| semver::Version::parse(&r.version).is_ok_and(|v| !v.pre.is_empty());
-    // A candidate is shown on its own only while its final is not out.
-    let finals: Vec<semver::Version> = releases
-        .iter()
-        .filter(|r| !r.unreleased && !is_pre(r))
-        .filter_map(|r| semver::Version::parse(&r.version).ok())
-        .collect();
-    let shown = |r: &Release| {
-        if !is_pre(r) || config.releases.prereleases == Prereleases::Separate {
-            return true;
-        }
-        let Ok(v) = semver::Version::parse(&r.version) else {
-            return true;
-        };
-        !finals
+    let candidates = Candidates::new(
+        releases
             .iter()
-            .any(|f| (f.major, f.minor, f.patch) == (v.major, v.minor, v.patch))
-    };
+            .filter(|r| !r.unreleased)
+            .map(|r| r.version.as_str()),
+        config.releases.prereleases,
+    );
     let mut out = ChangelogCtx {
         project: project.name.clone(),
         unreleased: None,
@@ -126,7 +116,7 @@ pub fn context(
             });
             continue;
         }
-        if !shown(r) {
+        if candidates.folded(&r.version) {
             continue;
         }
         let link = match (&r.previous, &r.tag) {

@@ -6,9 +6,10 @@
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Generator, Link};
 
 use super::markdown;
-use crate::domain::config::{Config, Prereleases};
+use crate::domain::config::Config;
 use crate::domain::model::{Project, Release};
 use crate::domain::text::slug;
+use crate::domain::version::Candidates;
 use crate::error::{Error, Result};
 
 /// Where the pages are published (`https://example.com/notes`), so that
@@ -43,24 +44,20 @@ pub fn customer_feed(
         Some(b) => format!("{}/{what}", b.trim_end_matches('/')),
         None => format!("urn:relnotes:{}:{what}", slug(&project.name)),
     };
-    let finals: Vec<(u64, u64, u64)> = releases
-        .iter()
-        .filter_map(|r| semver::Version::parse(&r.version).ok())
-        .filter(|v| v.pre.is_empty())
-        .map(|v| (v.major, v.minor, v.patch))
-        .collect();
-    let mut entries = Vec::new();
-    for r in releases.iter().rev().filter(|r| !r.unreleased) {
-        let Ok(v) = semver::Version::parse(&r.version) else {
-            continue;
-        };
-        if !v.pre.is_empty()
-            && config.releases.prereleases != Prereleases::Separate
-            && finals.contains(&(v.major, v.minor, v.patch))
-        {
+    let candidates = Candidates::new(
+        releases
+            .iter()
+            .filter(|r| !r.unreleased)
+            .map(|r| r.version.as_str()),
+        config.releases.prereleases,
+    );
+    let mut items = Vec::new();
+    for r in releases.iter().filter(|r| !r.unreleased) {
+        if candidates.folded(&r.version) {
             continue;
         }
-        let Some(updated) = updated(r) else {
+        // The tag's time, else the release date.
+        let Some(updated) = r.time.clone().or_else(|| r.date.clone()) else {
             continue;
         };
         let mut html = String::new();
@@ -71,72 +68,41 @@ pub fn customer_feed(
         if let Some(s) = &r.summary {
             html.push_str(&markdown::to_html(s, allow));
         }
-        let items: Vec<String> = r
+        let changes: Vec<String> = r
             .changes
             .iter()
             .filter(|c| c.is_for_customers_in(segment))
             .map(|c| format!("<li>{}</li>", markdown::to_inline_html(&c.title, allow)))
             .collect();
-        if items.is_empty() {
+        if changes.is_empty() {
             html.push_str("<p>No customer-facing changes in this release.</p>");
         } else {
-            html.push_str(&format!("<ul>{}</ul>", items.concat()));
+            html.push_str(&format!("<ul>{}</ul>", changes.concat()));
         }
-        let mut entry = Entry::default();
-        entry.set_id(id_of(&format!("{}/{page}", r.version)));
-        entry.set_title(match &r.name {
-            Some(n) => format!("{} {} \u{201c}{n}\u{201d}", project.name, r.version),
-            None => format!("{} {}", project.name, r.version),
+        items.push(FeedItem {
+            id: id_of(&format!("{}/{page}", r.version)),
+            title: match &r.name {
+                Some(n) => format!("{} {} \u{201c}{n}\u{201d}", project.name, r.version),
+                None => format!("{} {}", project.name, r.version),
+            },
+            updated,
+            link: url(&format!("{}/{page}.html", r.version)),
+            link_type: Some("text/html".to_string()),
+            html,
         });
-        entry.set_updated(updated);
-        let mut link = Link::default();
-        link.set_href(url(&format!("{}/{page}.html", r.version)));
-        link.set_rel("alternate");
-        link.set_mime_type(Some("text/html".to_string()));
-        entry.set_links(vec![link]);
-        let mut content = Content::default();
-        content.set_content_type(Some("html".to_string()));
-        content.set_value(Some(html));
-        entry.set_content(Some(content));
-        entries.push(entry);
     }
-    let mut feed = Feed::default();
-    let segment_name = segment.map(|s| config.segment_name(s).to_string());
-    feed.set_title(match &segment_name {
-        Some(n) => format!("{} release notes for {n}", project.name),
+    let title = match segment {
+        Some(s) => format!(
+            "{} release notes for {}",
+            project.name,
+            config.segment_name(s)
+        ),
         None => format!("{} release notes", project.name),
-    });
-    feed.set_id(id_of(site.path));
-    feed.set_updated(
-        entries
-            .iter()
-            .map(|e| *e.updated())
-            .max()
-            .unwrap_or_default(),
-    );
-    let mut generator = Generator::default();
-    generator.set_value("relnotes");
-    feed.set_generator(Some(generator));
-    let mut links = Vec::new();
-    if let Some(b) = site.base_url {
-        let mut me = Link::default();
-        me.set_href(format!("{}/{}", b.trim_end_matches('/'), site.path));
-        me.set_rel("self");
-        links.push(me);
-    }
-    feed.set_links(links);
-    feed.set_entries(entries);
-    let mut out = Vec::new();
-    feed.write_to(&mut out).map_err(|e| Error::Serialize {
-        what: "the Atom feed",
-        message: e.to_string(),
-    })?;
-    let mut text = String::from_utf8(out).map_err(|e| Error::Serialize {
-        what: "the Atom feed",
-        message: e.to_string(),
-    })?;
-    text.push('\n');
-    Ok(text)
+    };
+    let self_link = site
+        .base_url
+        .map(|b| format!("{}/{}", b.trim_end_matches('/'), site.path));
+    atom(&title, &id_of(site.path), self_link.as_deref(), items)
 }
 
 /// One entry of a feed built from something other than releases.
@@ -147,6 +113,8 @@ pub struct FeedItem {
     pub updated: String,
     /// Relative to the feed's folder, or absolute.
     pub link: String,
+    /// The linked page's media type, when it is known (`text/html`).
+    pub link_type: Option<String>,
     /// Sanitized HTML.
     pub html: String,
 }
@@ -181,6 +149,7 @@ pub fn atom(
             let mut link = Link::default();
             link.set_href(i.link);
             link.set_rel("alternate");
+            link.set_mime_type(i.link_type);
             entry.set_links(vec![link]);
             let mut content = Content::default();
             content.set_content_type(Some("html".to_string()));
@@ -220,14 +189,4 @@ pub fn atom(
     })?;
     text.push('\n');
     Ok(text)
-}
-
-/// The entry's date: the tag's time, else the release date at midnight UTC.
-fn updated(r: &Release) -> Option<FixedDateTime> {
-    let text = match (&r.time, &r.date) {
-        (Some(t), _) => t.clone(),
-        (None, Some(d)) => format!("{d}T00:00:00Z"),
-        (None, None) => return None,
-    };
-    FixedDateTime::parse_from_rfc3339(&text).ok()
 }

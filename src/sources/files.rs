@@ -201,12 +201,10 @@ impl Guard {
         Ok(text)
     }
 
-    /// The files of the folder `dir` (one level) that end in `.ext`, in
-    /// name order. Hidden names are skipped. Anything else is never
-    /// passed over in silence: a near-miss name (`1.2.0.yml`), a folder
-    /// named like a file, a FIFO or a symlink leaving the repository is an
-    /// error; another file or folder is a warning.
-    fn files(&self, dir: &Path, ext: &str, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>> {
+    /// What the folder `dir` holds (one level, hidden names left out), in
+    /// name order, each entry as (name, path, what it is); nothing when
+    /// `dir` is not a folder.
+    fn list(&self, dir: &Path) -> Result<Vec<(String, PathBuf, Entry)>> {
         if !matches!(self.entry(dir)?, Entry::Dir) {
             return Ok(Vec::new());
         }
@@ -222,7 +220,19 @@ impl Guard {
                 continue;
             }
             let kind = self.listed(&entry)?;
-            let path = entry.into_path();
+            out.push((name, entry.into_path(), kind));
+        }
+        Ok(out)
+    }
+
+    /// The files of the folder `dir` (one level) that end in `.ext`, in
+    /// name order. Hidden names are skipped. Anything else is never
+    /// passed over in silence: a near-miss name (`1.2.0.yml`), a folder
+    /// named like a file, a FIFO or a symlink leaving the repository is an
+    /// error; another file or folder is a warning.
+    fn files(&self, dir: &Path, ext: &str, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        for (_, path, kind) in self.list(dir)? {
             let has_ext = path.extension().and_then(|e| e.to_str()) == Some(ext);
             match kind {
                 Entry::File(_) if has_ext => out.push(path),
@@ -259,22 +269,8 @@ impl Guard {
     /// The template files in `dir` (one level; sub-folders such as `kb/`
     /// are read on their own).
     pub fn templates(&self, dir: &Path) -> Result<Vec<TemplateFile>> {
-        if !matches!(self.entry(dir)?, Entry::Dir) {
-            return Ok(Vec::new());
-        }
         let mut out = Vec::new();
-        for entry in walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .max_depth(1)
-            .sort_by_file_name()
-        {
-            let entry = entry.map_err(|e| walk_error(dir, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            let kind = self.listed(&entry)?;
-            let path = entry.into_path();
+        for (name, path, kind) in self.list(dir)? {
             if let Entry::File(real) = kind {
                 let text = self.read_file(&path, &real, Kind::Markdown)?;
                 out.push(TemplateFile { name, path, text });
@@ -439,7 +435,11 @@ pub fn load_inputs(guard: &Guard, dir: &Path, only: Option<&BTreeSet<String>>) -
 /// A file name (without extension) that becomes an id: checked like every
 /// id (see [`id_problem`]).
 fn checked_stem(path: &Path, what: &str) -> Result<String> {
-    let id = stem(path);
+    checked_id(path, stem(path), what)
+}
+
+/// `id`, named by `path`, if it can be an id (see [`id_problem`]).
+fn checked_id(path: &Path, id: String, what: &str) -> Result<String> {
     match id_problem(&id) {
         None => Ok(id),
         Some(problem) => Err(Error::invalid(
@@ -481,24 +481,11 @@ fn load_changes(
             folders
         }
         None => {
-            if !matches!(guard.entry(changes)?, Entry::Dir) {
-                return Ok((Vec::new(), warnings));
-            }
             let mut folders = Vec::new();
-            for entry in walkdir::WalkDir::new(changes)
-                .min_depth(1)
-                .max_depth(1)
-                .sort_by_file_name()
-            {
-                let entry = entry.map_err(|e| walk_error(changes, e))?;
-                if entry.file_name().to_string_lossy().starts_with('.') {
-                    continue;
-                }
-                let kind = guard.listed(&entry)?;
-                let path = entry.into_path();
+            for (name, path, kind) in guard.list(changes)? {
                 match kind {
                     Entry::Dir => {
-                        checked_stem(&path.with_extension("x"), "release folder")?;
+                        checked_id(&path, name, "release folder")?;
                         folders.push(path)
                     }
                     Entry::File(_) if path.extension().and_then(|e| e.to_str()) == Some("md") => {
