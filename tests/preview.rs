@@ -274,7 +274,7 @@ fn preview_serves_every_page_that_build_writes() {
 
     // Every file `build` writes is served, byte for byte, with the preview
     // bar and reload script added to HTML pages only.
-    assert!(built.len() >= 13, "{:?}", built.keys());
+    assert!(built.len() >= 11, "{:?}", built.keys());
     for (path, bytes) in &built {
         let url = format!("/{path}");
         let r = p.get(&url);
@@ -296,9 +296,12 @@ fn preview_serves_every_page_that_build_writes() {
             assert_eq!(r.body, file, "{url}");
         }
     }
+    // 2.0.0 has a known issue for beta customers and nothing for the
+    // enterprise plan alone: no enterprise page repeats the page for all.
+    assert!(!built.contains_key("2.0.0/customer/enterprise.html"));
+    assert!(!index.body.contains("/2.0.0/customer/enterprise.html"));
     for page in [
         "customer/index",
-        "customer/enterprise",
         "customer/beta",
         "support",
         "stakeholders",
@@ -311,7 +314,7 @@ fn preview_serves_every_page_that_build_writes() {
     assert!(script.body.contains("EventSource"));
 
     // The compare view: this release next to the one before, per segment.
-    for (segment, file) in [(None, "index"), (Some("enterprise"), "enterprise")] {
+    for (segment, file) in [(None, "index"), (Some("beta"), "beta")] {
         let url = format!("/compare/{file}.html");
         assert!(index.body.contains(&format!("href=\"{url}\"")), "{url}");
         let r = p.get(&url);
@@ -324,7 +327,7 @@ fn preview_serves_every_page_that_build_writes() {
             let page = p.get(&side);
             assert_eq!(page.status, 200, "{side}");
             if segment.is_some() {
-                assert!(page.body.contains("release notes for Enterprise plan"));
+                assert!(page.body.contains("release notes for Beta program"));
             }
         }
     }
@@ -335,10 +338,11 @@ fn preview_serves_every_page_that_build_writes() {
 
     // Who receives what: the TLS change is for support and stakeholders.
     let row = between(&index.body, "<tr id=\"change-tls-upgrade\">", "</tr>");
-    assert_eq!(row.matches("does not receive").count(), 3, "{row}");
+    // (Columns: all customers and beta, the one segment with a page.)
+    assert_eq!(row.matches("does not receive").count(), 2, "{row}");
     assert!(row.contains("not for customers"), "{row}");
     let row = between(&index.body, "<tr id=\"change-export-formats\">", "</tr>");
-    assert_eq!(row.matches("receives").count(), 3, "{row}");
+    assert_eq!(row.matches("receives").count(), 2, "{row}");
     assert!(!row.contains("does not receive"), "{row}");
 }
 
@@ -363,23 +367,20 @@ fn preview_index_shows_which_segment_receives_which_item() {
             )
         })
         .collect();
-    assert_eq!(
-        columns,
-        ["All customers", "Beta program", "Enterprise plan"],
-        "{head}"
-    );
+    // The communication plan of 1.1.0 names the enterprise plan: beta
+    // customers get no page of their own.
+    assert_eq!(columns, ["All customers", "Enterprise plan"], "{head}");
     // Bulk export is for the enterprise plan only (fixture 1.1.0).
     let row = between(&index.body, "<tr id=\"change-bulk-export\">", "</tr>");
     let cells: Vec<&str> = row.split("<td").skip(2).collect();
-    assert_eq!(cells.len(), 3, "{row}");
+    assert_eq!(cells.len(), 2, "{row}");
     assert!(cells[0].contains("does not receive") && cells[0].contains("only for Enterprise plan"));
-    assert!(cells[1].contains("does not receive"));
-    assert!(cells[2].contains("receives") && !cells[2].contains("does not"));
+    assert!(cells[1].contains("receives") && !cells[1].contains("does not"));
     // KI-7 affects 1.1.0 for enterprise customers only.
     let row = between(&index.body, "<tr id=\"issue-KI-7\">", "</tr>");
     let cells: Vec<&str> = row.split("<td").skip(2).collect();
     assert!(cells[0].contains("does not receive"), "{row}");
-    assert!(!cells[2].contains("does not receive"), "{row}");
+    assert!(!cells[1].contains("does not receive"), "{row}");
     // And the pages agree.
     assert!(!p
         .get("/1.1.0/customer/index.html")
@@ -619,7 +620,7 @@ fn preview_follows_metadata_known_issues_and_configuration() {
     let repo = tmp.path();
     octoacme(repo);
     let p = Preview::start(repo, &[]);
-    let page = "/2.0.0/customer/enterprise.html";
+    let page = "/2.0.0/customer/beta.html";
 
     edit(
         repo,
@@ -642,17 +643,14 @@ fn preview_follows_metadata_known_issues_and_configuration() {
     edit(
         repo,
         ".relnotes/config.yaml",
-        "enterprise: Enterprise plan",
-        "enterprise: Enterprise tier",
+        "beta: Beta program",
+        "beta: Early access",
     );
     let r = p.poll("/", "the new segment name", |r| {
-        r.body.contains("Enterprise tier")
+        r.body.contains("Early access")
     });
-    assert!(!r.body.contains("Enterprise plan"));
-    assert!(p
-        .get(page)
-        .body
-        .contains("release notes for Enterprise tier"));
+    assert!(!r.body.contains("Beta program"));
+    assert!(p.get(page).body.contains("release notes for Early access"));
 }
 
 #[test]
@@ -840,7 +838,7 @@ fn preview_reloads_an_open_page_in_the_browser() {
     let repo = tmp.path();
     octoacme(repo);
     let p = Preview::start(repo, &[]);
-    let url = format!("http://127.0.0.1:{}/2.0.0/customer/enterprise.html", p.port);
+    let url = format!("http://127.0.0.1:{}/2.0.0/customer/beta.html", p.port);
     let mut node = KillOnDrop(
         Command::new("node")
             .arg(dir.join("preview-reload.mjs"))

@@ -276,7 +276,6 @@ fn announcements_parse_back_and_are_deterministic() {
             ".relnotes-output",
             "announcement.txt",
             "email-all.eml",
-            "email-beta.eml",
             "email-enterprise.eml",
             "email-stakeholders.eml",
             "slack.json"

@@ -90,7 +90,7 @@ pub fn files(
         .map(|t| t.as_second())
         .unwrap_or(0);
     let base = base_url.map(|u| u.trim_end_matches('/').to_string());
-    let specs = pages(config);
+    let specs = pages(config, release);
     let cache = ReleaseCache::new(config, release, Format::Html);
     let render = |page: Page, segment: Option<&str>, format: Format| -> Result<String> {
         let spec = specs
@@ -101,7 +101,7 @@ pub fn files(
     };
     let mut audiences: Vec<(String, Option<String>, Page)> =
         vec![("all".into(), None, Page::Customer)];
-    for id in config.segments.keys() {
+    for id in &release.segment_pages {
         audiences.push((id.clone(), Some(id.clone()), Page::Customer));
     }
     audiences.push(("stakeholders".into(), None, Page::Stakeholders));

@@ -216,12 +216,14 @@ fn build_salt(renderer: &Renderer, formats: &[Format]) -> u64 {
     h.finish()
 }
 
-/// The files `render_release` writes for a release, below its directory.
+/// The files `render_release` writes for every release, below its
+/// directory. Segment pages depend on the release's own inputs, which its
+/// fingerprint covers.
 fn release_files(config: &Config, formats: &[Format]) -> Vec<String> {
     let mut out: Vec<String> = formats
         .iter()
         .flat_map(|f| {
-            render::pages(config)
+            render::pages_for(config, &[])
                 .into_iter()
                 .filter(move |spec| spec.template(*f).is_some())
                 .map(move |spec| format!("{}.{}", spec.path, f.ext()))

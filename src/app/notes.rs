@@ -7,7 +7,7 @@ use super::cli::{NotesArgs, NotesAudience, NotesFormat};
 use super::{print_stdout, Global};
 use crate::domain::config::Format;
 use crate::error::{Error, Result};
-use crate::render::{markdown, pages, Page, ReleaseCache, Renderer};
+use crate::render::{markdown, pages_for, Page, ReleaseCache, Renderer};
 use crate::Outcome;
 
 pub fn run(g: &Global, args: NotesArgs) -> Result<Outcome> {
@@ -51,7 +51,10 @@ pub fn run(g: &Global, args: NotesArgs) -> Result<Outcome> {
         &release.version,
         &release.warnings,
     );
-    let spec = pages(&sources.config)
+    // Asked for by name, a segment's page is printed even when `build`
+    // would not write it (nothing of the segment's own in the release).
+    let every_segment: Vec<String> = sources.config.segments.keys().cloned().collect();
+    let spec = pages_for(&sources.config, &every_segment)
         .into_iter()
         .find(|p| p.page == page && p.segment == args.segment)
         .ok_or_else(|| Error::usage("no such page", "check --audience and --segment"))?;

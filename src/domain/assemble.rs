@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use crate::domain::config::{CommitDate, Config, CustomerCommits};
+use crate::domain::config::{CommitDate, Config, CustomerCommits, SegmentPages};
 use crate::domain::input::{
     Answer, Audience, ChangeFile, ChangeKind, IncidentFile, IssueStatus, KnownIssueFile,
     ReleaseMeta, ReleaseMetaFile, Window,
@@ -167,6 +167,14 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
     }
     let (known_issues, fixed_issues) = known_issues_for(&input.version, cx);
 
+    let (segment_pages, left_out) = segment_pages(config, &meta, &changes, &known_issues);
+    if !left_out.is_empty() {
+        warnings.push(format!(
+            "segment(s) {} have changes or known issues of their own, but `communication.segments` does not name them: no customer page is written for them; name them there, or move their changes to everyone",
+            left_out.join(", ")
+        ));
+    }
+
     let prev_version = input.previous.as_ref().map(|p| &p.version);
     // A final release is measured against the final release before it,
     // whatever candidates came between: its bump is never `prerelease`.
@@ -247,6 +255,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
         commits,
         known_issues,
         fixed_issues,
+        segment_pages,
         metadata_file: input.meta.map(|_| meta_path),
         metadata: meta,
         hypercare,
@@ -416,6 +425,41 @@ fn withdrawal(
             incident: None,
         },
     )
+}
+
+/// The segments that get a customer page of their own in this release, in
+/// configuration order. The segments the communication plan names, when it
+/// names any; else every segment (`output.segment_pages: always`) or those
+/// with a change, a known issue, a summary or highlights of their own: any
+/// other segment page would repeat the page for all customers. Second: the
+/// segments with something of their own that the plan leaves out.
+fn segment_pages(
+    config: &Config,
+    meta: &ReleaseMeta,
+    changes: &[Change],
+    known_issues: &[KnownIssue],
+) -> (Vec<String>, Vec<String>) {
+    let asked = &meta.communication.segments;
+    let own = |id: &str| {
+        let named = |list: &[String]| list.iter().any(|s| s == id);
+        changes.iter().any(|c| named(&c.segments))
+            || known_issues.iter().any(|k| named(&k.segments))
+            || meta.segments.contains_key(id)
+    };
+    let (mut pages, mut left_out) = (Vec::new(), Vec::new());
+    for id in config.segments.keys() {
+        let wanted = if asked.is_empty() {
+            config.output.segment_pages == SegmentPages::Always || own(id)
+        } else {
+            asked.contains(id)
+        };
+        if wanted {
+            pages.push(id.clone());
+        } else if own(id) {
+            left_out.push(id.clone());
+        }
+    }
+    (pages, left_out)
 }
 
 /// Warnings for change files that name segments the configuration lacks.

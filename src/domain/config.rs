@@ -264,6 +264,8 @@ impl Default for Commits {
 pub struct Output {
     pub dir: String,
     pub formats: Vec<Format>,
+    /// Which segments get a customer page of their own in a release.
+    pub segment_pages: SegmentPages,
 }
 
 impl Default for Output {
@@ -271,8 +273,25 @@ impl Default for Output {
         Output {
             dir: "dist".into(),
             formats: vec![Format::Md, Format::Html],
+            segment_pages: SegmentPages::Changed,
         }
     }
+}
+
+/// Which segments get a page of their own when a release's
+/// `communication.segments` does not say.
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SegmentPages {
+    /// Only the segments with something of their own in the release (a
+    /// change, a known issue, a summary or highlights): a page that would
+    /// repeat the page for all customers is not written.
+    #[default]
+    Changed,
+    /// Every configured segment, in every release.
+    Always,
 }
 
 #[derive(

@@ -57,6 +57,11 @@ pub struct Release {
     pub known_issues: Vec<KnownIssue>,
     /// Known issues this release fixes.
     pub fixed_issues: Vec<KnownIssue>,
+    /// The segments whose customers get a page of their own (and an
+    /// announcement), in configuration order: those the metadata's
+    /// `communication.segments` names, else those with something of their
+    /// own in the release (see `output.segment_pages`).
+    pub segment_pages: Vec<String>,
     /// The release metadata file, relative to the repository.
     pub metadata_file: Option<String>,
     /// The release metadata (defaults when there is no file).

@@ -30,9 +30,11 @@ pub fn customer_feed(
     site: &FeedSite<'_>,
 ) -> Result<String> {
     let allow = &config.images.allow_hosts;
-    let page = match segment {
-        Some(s) => format!("customer/{}", slug(s)),
-        None => "customer/index".to_string(),
+    // A release without a page for the segment links to the page for all
+    // customers, which then says everything the segment gets.
+    let page = |r: &Release| match segment {
+        Some(s) if r.segment_pages.iter().any(|p| p == s) => format!("customer/{}", slug(s)),
+        _ => "customer/index".to_string(),
     };
     // Links from the feed's folder to the pages.
     let up = "../".repeat(site.path.matches('/').count());
@@ -80,13 +82,13 @@ pub fn customer_feed(
             html.push_str(&format!("<ul>{}</ul>", changes.concat()));
         }
         items.push(FeedItem {
-            id: id_of(&format!("{}/{page}", r.version)),
+            id: id_of(&format!("{}/{}", r.version, page(r))),
             title: match &r.name {
                 Some(n) => format!("{} {} \u{201c}{n}\u{201d}", project.name, r.version),
                 None => format!("{} {}", project.name, r.version),
             },
             updated,
-            link: url(&format!("{}/{page}.html", r.version)),
+            link: url(&format!("{}/{}.html", r.version, page(r))),
             link_type: Some("text/html".to_string()),
             html,
         });

@@ -98,16 +98,22 @@ impl PageSpec {
     }
 }
 
-/// The pages every release gets, in a fixed order: the built-in ones, then
-/// the extra outputs of the configuration.
-pub fn pages(config: &Config) -> Vec<PageSpec> {
+/// The pages of a release, in a fixed order: the page for all customers,
+/// one per segment of `release.segment_pages`, the support, stakeholder and
+/// readiness pages, then the extra outputs of the configuration.
+pub fn pages(config: &Config, release: &Release) -> Vec<PageSpec> {
+    pages_for(config, &release.segment_pages)
+}
+
+/// The pages of a release whose segment pages are `segments`.
+pub fn pages_for(config: &Config, segments: &[String]) -> Vec<PageSpec> {
     let mut out = vec![PageSpec {
         page: Page::Customer,
         segment: None,
         path: "customer/index".into(),
         custom: None,
     }];
-    for id in config.segments.keys() {
+    for id in segments {
         out.push(PageSpec {
             page: Page::Customer,
             segment: Some(id.clone()),
@@ -646,6 +652,11 @@ pub struct RoleCtx {
     /// `ready`, `blocked` or `pending`.
     pub status: String,
     pub items: Vec<ReadinessItemCtx>,
+    /// The titles of the role's items that block the release.
+    pub blocking: Vec<String>,
+    /// The titles of the role's items still pending (or warnings) that do
+    /// not block it.
+    pub pending: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -681,6 +692,22 @@ pub struct OpsCtx {
     pub alerts_configured: bool,
     pub channels: Vec<String>,
     pub on_call: Option<String>,
+    /// The customer communication: who gets notes, how, and whether it
+    /// went out.
+    pub communication: CommunicationCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommunicationCtx {
+    /// Whether customers hear of this release at all.
+    pub customer_facing: bool,
+    /// The customer pages written: `All customers`, then each segment's.
+    pub pages: Vec<String>,
+    pub channels: Vec<String>,
+    /// When it is planned to go out (RFC 3339).
+    pub send_at: Option<String>,
+    /// `yes`, `no`, `pending` or `not_applicable`.
+    pub sent: String,
 }
 
 /// Everything a page template sees. Documented in the book ("Templates").
@@ -1261,8 +1288,8 @@ fn page_frame(
             label: "All customers".into(),
             url: Some(format!("index.{ext}")),
         })
-        .chain(config.segments.iter().map(|(id, name)| Link {
-            label: name.clone(),
+        .chain(release.segment_pages.iter().map(|id| Link {
+            label: config.segment_name(id).to_string(),
             url: Some(format!("{id}.{ext}")),
         }))
         .collect()
@@ -1307,6 +1334,26 @@ fn page_frame(
             .is_some_and(|c| c.answer() == crate::domain::input::Answer::Yes),
         channels: meta.deployment.channels.clone(),
         on_call: meta.incident.on_call.clone(),
+        communication: CommunicationCtx {
+            customer_facing: meta.communication.customer_facing != Some(false),
+            pages: std::iter::once("All customers".to_string())
+                .chain(
+                    release
+                        .segment_pages
+                        .iter()
+                        .map(|s| config.segment_name(s).to_string()),
+                )
+                .collect(),
+            channels: meta.communication.channels.clone(),
+            send_at: meta.communication.send_at.map(|t| t.to_string()),
+            sent: match meta.communication.sent.as_ref().map(|c| c.answer()) {
+                Some(crate::domain::input::Answer::Yes) => "yes",
+                Some(crate::domain::input::Answer::No) => "no",
+                Some(crate::domain::input::Answer::NotApplicable) => "not_applicable",
+                Some(crate::domain::input::Answer::Pending) | None => "pending",
+            }
+            .into(),
+        },
     });
     PageCtx {
         project: ProjectCtx {
@@ -1453,12 +1500,19 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
         .into_iter()
         .map(|name| {
             let items: Vec<ReadinessItemCtx> = r.by_role(&name).map(item).collect();
-            let status = if r.by_role(&name).any(|i| i.blocking) {
-                "blocked"
-            } else if r
+            let blocking: Vec<String> = r
                 .by_role(&name)
-                .any(|i| matches!(i.status, Status::Pending | Status::Warning))
-            {
+                .filter(|i| i.blocking)
+                .map(|i| i.title.clone())
+                .collect();
+            let pending: Vec<String> = r
+                .by_role(&name)
+                .filter(|i| !i.blocking && matches!(i.status, Status::Pending | Status::Warning))
+                .map(|i| i.title.clone())
+                .collect();
+            let status = if !blocking.is_empty() {
+                "blocked"
+            } else if !pending.is_empty() {
                 "pending"
             } else {
                 "ready"
@@ -1467,6 +1521,8 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
                 name,
                 status: status.into(),
                 items,
+                blocking,
+                pending,
             }
         })
         .collect();

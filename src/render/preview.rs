@@ -356,7 +356,8 @@ pub fn index_context(
         url: page_url(v, "customer/index", "html"),
         md_url: md("customer/index"),
     }];
-    for (id, name) in &config.segments {
+    for id in &release.segment_pages {
+        let name = config.segment_name(id);
         let path = format!("customer/{id}");
         pages.push(PageLinkCtx {
             label: format!("Customer release notes: {name}"),
@@ -395,7 +396,7 @@ pub fn index_context(
         });
     }
     let segments: Vec<Option<&str>> = std::iter::once(None)
-        .chain(config.segments.keys().map(|s| Some(s.as_str())))
+        .chain(release.segment_pages.iter().map(|s| Some(s.as_str())))
         .collect();
     let columns = segments
         .iter()
@@ -460,16 +461,23 @@ pub fn compare_context(
     config: &Config,
     release: &Release,
     previous: Option<&str>,
+    previous_segments: &[String],
     segment: Option<&str>,
 ) -> CompareCtx {
     let v = release.version.as_str();
     let path = format!("customer/{}", segment.unwrap_or("index"));
+    // The release before may have had no page for the segment: its
+    // customers then read the page for everyone.
+    let previous_path = match segment {
+        Some(s) if previous_segments.iter().any(|p| p == s) => path.clone(),
+        _ => "customer/index".to_string(),
+    };
     let tabs = std::iter::once((None, "All customers".to_string()))
         .chain(
-            config
-                .segments
+            release
+                .segment_pages
                 .iter()
-                .map(|(id, name)| (Some(id.as_str()), name.clone())),
+                .map(|id| (Some(id.as_str()), config.segment_name(id).to_string())),
         )
         .map(|(s, label)| TabCtx {
             label,
@@ -485,7 +493,7 @@ pub fn compare_context(
         },
         tabs,
         current_url: page_url(v, &path, "html"),
-        previous_url: previous.map(|p| page_url(p, &path, "html")),
+        previous_url: previous.map(|p| page_url(p, &previous_path, "html")),
     }
 }
 

@@ -35,7 +35,7 @@ pub fn render_release(
     };
     let cache = ReleaseCache::new(config, release, richest);
     for &format in formats {
-        for spec in &pages(config) {
+        for spec in &pages(config, release) {
             if spec.template(format).is_none() {
                 continue;
             }

@@ -87,7 +87,7 @@ pub fn build(repo: &Path, target: &Target, shell: &Shell) -> Result<Site> {
 
     // The customer pages of the release before, rendered with today's
     // templates so that the compare view shows differences in the text.
-    let previous = match &release.previous {
+    let (previous, previous_segments) = match &release.previous {
         Some(p) => {
             // The same sources: planning reads the previous release's
             // inputs too, so nothing is loaded twice.
@@ -109,17 +109,25 @@ pub fn build(repo: &Path, target: &Target, shell: &Shell) -> Result<Site> {
                     routes.insert(format!("/{path}"), Resource::for_path(&path, text));
                 }
             }
-            Some(prev.version.clone())
+            (Some(prev.version.clone()), prev.segment_pages.clone())
         }
-        None => None,
+        None => (None, Vec::new()),
     };
 
     let with_md = formats.contains(&Format::Md);
     let index = index_context(project, config, release, previous.as_deref(), with_md);
     routes.insert("/".into(), Resource::html(shell.index(&index)?));
-    let segments = std::iter::once(None).chain(config.segments.keys().map(|s| Some(s.as_str())));
+    let segments =
+        std::iter::once(None).chain(release.segment_pages.iter().map(|s| Some(s.as_str())));
     for segment in segments {
-        let ctx = compare_context(project, config, release, previous.as_deref(), segment);
+        let ctx = compare_context(
+            project,
+            config,
+            release,
+            previous.as_deref(),
+            &previous_segments,
+            segment,
+        );
         routes.insert(
             format!("/compare/{}.html", segment.unwrap_or("index")),
             Resource::html(shell.compare(&ctx)?),
