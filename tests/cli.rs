@@ -155,7 +155,12 @@ fn schema_describes_every_input_file() {
                 "deployment",
                 "qa",
                 "incident",
+                "checks",
             ][..],
+        ),
+        (
+            "checklist",
+            &["roles", "items", "drop", "rename", "signoffs", "profiles"][..],
         ),
         (
             "known-issue",

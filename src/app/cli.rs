@@ -419,6 +419,8 @@ pub enum SchemaKind {
     KnownIssue,
     /// incident front matter
     Incident,
+    /// .relnotes/checklist.yaml
+    Checklist,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

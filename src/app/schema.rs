@@ -6,6 +6,7 @@
 
 use super::cli::{Cli, SchemaKind};
 use super::print_stdout;
+use crate::domain::checklist::ChecklistFile;
 use crate::domain::config::Config;
 use crate::domain::input::{ChangeFront, IncidentFront, KnownIssueFront, ReleaseMeta};
 use crate::error::{Error, Result};
@@ -19,6 +20,7 @@ pub fn run(kind: SchemaKind) -> Result<Outcome> {
         SchemaKind::Release => Kind::Release,
         SchemaKind::KnownIssue => Kind::KnownIssue,
         SchemaKind::Incident => Kind::Incident,
+        SchemaKind::Checklist => Kind::Checklist,
     };
     print_stdout(&schema(kind))?;
     Ok(Outcome::Success)
@@ -76,6 +78,8 @@ pub enum Kind {
     KnownIssue,
     /// The front matter of `.relnotes/incidents/*.md`
     Incident,
+    /// `.relnotes/checklist.yaml`
+    Checklist,
 }
 
 /// The schema of `kind`, as pretty-printed JSON.
@@ -100,6 +104,10 @@ pub fn schema(kind: Kind) -> String {
         Kind::Incident => (
             schemars::schema_for!(IncidentFront),
             "relnotes incident front matter (.relnotes/incidents/*.md)",
+        ),
+        Kind::Checklist => (
+            schemars::schema_for!(ChecklistFile),
+            "relnotes Release Readiness Checklist changes (.relnotes/checklist.yaml)",
         ),
     };
     let mut value = schema.to_value();

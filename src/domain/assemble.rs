@@ -75,6 +75,8 @@ pub struct ReleaseInput<'a> {
 /// What every release of a run shares.
 pub struct Context<'a> {
     pub config: &'a Config,
+    /// The effective Release Readiness Checklist.
+    pub checklist: &'a crate::domain::checklist::Checklist,
     /// Every release version, oldest first, without prefix.
     pub versions: &'a [String],
     /// The known issue files and the same issues as releases show them.
@@ -271,6 +273,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
     release.readiness = readiness::evaluate_release(
         &release,
         config,
+        cx.checklist,
         cx.versions,
         &rolled_back,
         cx.stage,

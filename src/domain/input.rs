@@ -808,6 +808,10 @@ pub struct ReleaseMeta {
     pub deployment: Deployment,
     pub qa: Qa,
     pub incident: Incident,
+    /// The project's own checks, by name, for the items its checklist
+    /// (`.relnotes/checklist.yaml`) adds with `field: checks.<name>`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub checks: BTreeMap<String, Check>,
 }
 
 /// A segment's own summary and highlights for one release.

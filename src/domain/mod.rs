@@ -5,6 +5,7 @@
 //! values alone; it imports no other layer of relnotes but the error type.
 
 pub mod assemble;
+pub mod checklist;
 pub mod config;
 pub mod conventional;
 pub mod input;

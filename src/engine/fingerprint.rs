@@ -87,6 +87,8 @@ impl Sources {
         *self.shared_print.get_or_init(|| {
             let mut h = DefaultHasher::new();
             hash_json(&self.config, &mut h);
+            // The checklist decides the readiness every page shows.
+            format!("{:?}", self.checklist).hash(&mut h);
             for k in &self.inputs.known_issues {
                 (&k.path, &k.body).hash(&mut h);
                 hash_json(&k.front, &mut h);

@@ -16,6 +16,7 @@ pub mod tags;
 use std::path::{Path, PathBuf};
 
 use crate::domain::assemble::{self, Context};
+use crate::domain::checklist::Checklist;
 use crate::domain::config::Config;
 use crate::domain::input::Inputs;
 use crate::domain::input::TemplateFile;
@@ -38,6 +39,9 @@ pub struct Sources {
     pub root: PathBuf,
     pub dir: PathBuf,
     pub config: Config,
+    /// The effective Release Readiness Checklist (built-in, adapted by
+    /// `.relnotes/checklist.yaml`).
+    pub checklist: Checklist,
     pub inputs: Inputs,
     pub tags: Vec<ReleaseTag>,
     /// What the user should know about the tags (ambiguous versions): the
@@ -90,6 +94,7 @@ impl Sources {
         let guard = Guard::new(&workdir, Default::default());
         let config = crate::sources::files::load_config(&guard, &dir)?;
         let guard = guard.with_limits(config.limits.clone());
+        let checklist = crate::sources::files::load_checklist(&guard, &dir)?;
         let (tags, mut warnings) = tags::release_tags(&repo, &config)?;
         let wants_unreleased = matches!(
             target,
@@ -118,6 +123,7 @@ impl Sources {
             root,
             dir,
             config,
+            checklist,
             inputs,
             tags,
             warnings,
@@ -181,6 +187,7 @@ impl Sources {
     fn context<'a>(&'a self, versions: &'a [String]) -> Context<'a> {
         Context {
             config: &self.config,
+            checklist: &self.checklist,
             versions,
             known_files: &self.inputs.known_issues,
             known: self.known_issues(),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::yaml;
+use crate::domain::checklist::{Checklist, ChecklistFile, Origin};
 use crate::domain::config::{Config, Limits};
 use crate::domain::input::{
     ChangeFile, ChangeFront, IncidentFile, IncidentFront, Inputs, KnownIssueFile, KnownIssueFront,
@@ -344,6 +345,41 @@ pub fn load_config(guard: &Guard, dir: &Path) -> Result<Config> {
     let config: Config = yaml::parse(&path, &text, 1)?;
     config.validate(&path, &text)?;
     Ok(config)
+}
+
+/// The built-in Release Readiness Checklist.
+pub const BUILTIN_CHECKLIST: &str = include_str!("../../templates/checklist.yaml");
+
+/// The effective checklist: the built-in one, adapted by
+/// `.relnotes/checklist.yaml` when the project has one.
+pub fn load_checklist(guard: &Guard, dir: &Path) -> Result<Checklist> {
+    let builtin_path = Path::new("templates/checklist.yaml (built in)");
+    let file: ChecklistFile = yaml::parse(builtin_path, BUILTIN_CHECKLIST, 1)?;
+    let known = crate::domain::readiness::known();
+    let list = Checklist::builtin(
+        file,
+        &Origin {
+            path: builtin_path,
+            text: BUILTIN_CHECKLIST,
+        },
+        &known,
+    )?;
+    let path = dir.join("checklist.yaml");
+    if let Entry::Missing = guard.entry(&path)? {
+        return Ok(list);
+    }
+    let text = guard.read(&path, Kind::Yaml)?;
+    let file: ChecklistFile = yaml::parse(&path, &text, 1)?;
+    let shown = path.to_string_lossy().replace('\\', "/");
+    list.customize(
+        file,
+        &Origin {
+            path: &path,
+            text: &text,
+        },
+        &known,
+        shown,
+    )
 }
 
 impl Guard {
