@@ -16,6 +16,7 @@ mod hostile;
 mod kb;
 mod layers;
 mod layout;
+mod lifecycle;
 mod outputs;
 mod preview;
 mod properties;

@@ -103,6 +103,13 @@ pub fn build(
     let staging = Staging::new(&out, Mode::Keep, &sources.protected())?;
     let project = sources.project();
     let config = &sources.config;
+    let checklists = render::release::ChecklistPages::new(
+        &renderer,
+        &project,
+        config,
+        &sources.checklist,
+        formats,
+    )?;
     let files = AtomicUsize::new(0);
     let built = Mutex::new(Vec::new());
     // A release whose stamp matches its fingerprint, and whose files are
@@ -122,9 +129,14 @@ pub fn build(
     // ready to send; the whole history does not.
     let announce = !matches!(target, Target::All);
     let skipped = sources.for_each_stale_release(target, Some(&fresh), |release, print| {
-        for (path, text) in
-            render::release::render_release(&renderer, &project, config, &release, formats)?
-        {
+        for (path, text) in render::release::render_release(
+            &renderer,
+            &project,
+            config,
+            &release,
+            &checklists,
+            formats,
+        )? {
             staging.write(&path, text.as_bytes())?;
             files.fetch_add(1, Ordering::Relaxed);
         }
@@ -229,6 +241,7 @@ fn release_files(config: &Config, formats: &[Format]) -> Vec<String> {
                 .map(move |spec| format!("{}.{}", spec.path, f.ext()))
         })
         .collect();
+    out.extend(formats.iter().map(|f| format!("checklist.{}", f.ext())));
     out.push("release.json".into());
     out
 }

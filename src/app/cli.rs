@@ -87,6 +87,9 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Print one page of a release (for `gh release create --notes-file -`).
     Notes(NotesArgs),
+    /// Print the Release Readiness Checklist `check` applies: the built-in
+    /// one, adapted by `.relnotes/checklist.yaml`.
+    Checklist(ChecklistArgs),
     /// Write a release's announcements, ready to send: e-mails (.eml) per
     /// audience, a Slack payload and the plain text.
     Announce(AnnounceArgs),
@@ -225,6 +228,32 @@ pub struct NotesArgs {
     /// Markdown, HTML, or plain text.
     #[arg(long, value_enum, default_value_t = NotesFormat::Md)]
     pub format: NotesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// The checklist of one release type (default: every type, with what
+    /// differs per type).
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub release_type: Option<ReleaseTypeArg>,
+    /// Markdown, HTML, or JSON (the items with ids, for tools).
+    #[arg(long, value_enum, default_value_t = ChecklistFormat::Md)]
+    pub format: ChecklistFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReleaseTypeArg {
+    Major,
+    Minor,
+    Patch,
+    Hotfix,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChecklistFormat {
+    Md,
+    Html,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -8,6 +8,7 @@ pub mod announce;
 pub mod build;
 pub mod changelog;
 pub mod check;
+pub mod checklist;
 pub mod cli;
 pub mod demo;
 pub mod feed;
@@ -87,6 +88,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Release(a) => release::run(&g, &a.version, &a.hotfix),
         Command::Changelog(a) => changelog::run(&g, a),
         Command::Notes(a) => notes::run(&g, a),
+        Command::Checklist(a) => checklist::run(&g, a),
         Command::Feed(a) => feed::run(&g, a),
         Command::Announce(a) => announce::run(&g, a),
         Command::Incident { action } => match action {

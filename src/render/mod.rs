@@ -50,6 +50,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("readiness.md", include_str!("../../templates/readiness.md")),
     ("changelog.md", include_str!("../../templates/changelog.md")),
+    ("checklist.md", include_str!("../../templates/checklist.md")),
+    (
+        "checklist.html",
+        include_str!("../../templates/checklist.html"),
+    ),
 ];
 
 /// The pages of one release.
@@ -257,6 +262,33 @@ impl Renderer {
             }
         }
         Ok(())
+    }
+
+    /// The Release Readiness Checklist document in `format`.
+    pub fn render_checklist(
+        &self,
+        project: &str,
+        doc: &crate::domain::readiness::Document,
+        format: Format,
+    ) -> Result<String> {
+        #[derive(Serialize)]
+        struct Title {
+            title: String,
+        }
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            page: Title,
+            doc: &'a crate::domain::readiness::Document,
+        }
+        let title = match doc.release_type {
+            Some(t) => format!("{project}: Release Readiness Checklist ({t} release)"),
+            None => format!("{project}: Release Readiness Checklist"),
+        };
+        let ctx = Ctx {
+            page: Title { title },
+            doc,
+        };
+        self.render_named(&format!("checklist.{}", format.ext()), &ctx)
     }
 
     /// Renders the template `name` with any context (`changelog.md`).
@@ -661,6 +693,8 @@ pub struct RoleCtx {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReadinessCtx {
+    /// The release type whose checklist applies (`minor`).
+    pub release_type: Option<String>,
     pub ready: bool,
     pub stage: String,
     pub met: usize,
@@ -1527,6 +1561,7 @@ pub fn readiness_ctx(r: &Readiness) -> ReadinessCtx {
         })
         .collect();
     ReadinessCtx {
+        release_type: r.release_type.map(|t| t.as_str().to_string()),
         ready: r.ready,
         stage: r.stage.as_str().into(),
         met: r.counts.met,

@@ -386,6 +386,12 @@ pub fn index_context(
             "readiness",
             "Every readiness item: met, not met, pending or not applicable, and why.",
         ),
+        (
+            "The checklist itself",
+            "internal",
+            "checklist",
+            "The Release Readiness Checklist for this release's type: every item, its owner, its stage and how it is decided.",
+        ),
     ] {
         pages.push(PageLinkCtx {
             label: label.into(),

@@ -1,13 +1,45 @@
 //! Every file of one release's output, as (path, content): the pages of
-//! each audience in each format and `release.json`. `build` writes them and
-//! `preview` serves them, so both always show the same thing.
+//! each audience in each format, the Release Readiness Checklist of its
+//! type and `release.json`. `build` writes them and `preview` serves them,
+//! so both always show the same thing.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::{pages, ReleaseCache, Renderer};
+use crate::domain::checklist::{Checklist, TypeName};
 use crate::domain::config::{Config, Format};
 use crate::domain::model::{Project, Release};
+use crate::domain::readiness::document;
 use crate::error::{Error, Result};
+
+/// The checklist document of each release type in each format, rendered
+/// once per run: every release links to the one of its type.
+pub struct ChecklistPages(BTreeMap<(TypeName, Format), String>);
+
+impl ChecklistPages {
+    pub fn new(
+        renderer: &Renderer,
+        project: &Project,
+        config: &Config,
+        checklist: &Checklist,
+        formats: &[Format],
+    ) -> Result<Self> {
+        let mut out = BTreeMap::new();
+        for t in TypeName::ALL {
+            let doc = document(checklist, config, Some(t));
+            for &f in formats {
+                out.insert((t, f), renderer.render_checklist(&project.name, &doc, f)?);
+            }
+        }
+        Ok(ChecklistPages(out))
+    }
+
+    fn get(&self, t: TypeName, f: Format) -> Option<&String> {
+        self.0.get(&(t, f))
+    }
+}
 
 /// `X/release.json` and `relnotes context`: the model of one release.
 #[derive(Serialize)]
@@ -23,6 +55,7 @@ pub fn render_release(
     project: &Project,
     config: &Config,
     release: &Release,
+    checklists: &ChecklistPages,
     formats: &[Format],
 ) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
@@ -44,6 +77,16 @@ pub fn render_release(
                 format!("{}/{}.{}", release.version, spec.path, format.ext()),
                 text,
             ));
+        }
+    }
+    if let Some(t) = release.readiness.release_type {
+        for &format in formats {
+            if let Some(text) = checklists.get(t, format) {
+                out.push((
+                    format!("{}/checklist.{}", release.version, format.ext()),
+                    text.clone(),
+                ));
+            }
         }
     }
     out.push((

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::render::preview::{
     compare_context, index_context, panel, release_info, PanelCtx, ReleaseInfo, Shell,
 };
-use crate::render::release::render_release;
+use crate::render::release::{render_release, ChecklistPages};
 use crate::render::Renderer;
 
 /// One thing the server can answer with.
@@ -81,7 +81,9 @@ pub fn build(repo: &Path, target: &Target, shell: &Shell) -> Result<Site> {
     formats.dedup();
 
     let mut routes = BTreeMap::new();
-    for (path, text) in render_release(&renderer, project, config, release, &formats)? {
+    let checklists = ChecklistPages::new(&renderer, project, config, &sources.checklist, &formats)?;
+    for (path, text) in render_release(&renderer, project, config, release, &checklists, &formats)?
+    {
         routes.insert(format!("/{path}"), Resource::for_path(&path, text));
     }
 
@@ -103,6 +105,7 @@ pub fn build(repo: &Path, target: &Target, shell: &Shell) -> Result<Site> {
                 &before.project,
                 &sources.config,
                 prev,
+                &checklists,
                 &[Format::Html],
             )? {
                 if path.starts_with(&format!("{}/customer/", prev.version)) {

@@ -11,9 +11,11 @@ use crate::domain::config::Config;
 use crate::domain::input::{Answer, Check, ReleaseMeta};
 use crate::domain::model::{Audience, Bump, Change, CommitInfo, KnownIssue, Release};
 
+mod document;
 mod playbook;
 mod rules;
 
+pub use document::{document, DocItem, DocProfile, DocSection, Document};
 pub use rules::RULES;
 
 /// When the gate is run.
@@ -158,6 +160,8 @@ pub struct Counts {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Readiness {
+    /// The release type whose checklist was applied.
+    pub release_type: Option<TypeName>,
     pub stage: Stage,
     pub strict: bool,
     pub ready: bool,
@@ -551,7 +555,7 @@ pub fn evaluate(f: &Facts<'_>, checklist: &Checklist, stage: Stage, strict: bool
     if stage == Stage::Incident || e.failed || !f.incidents.is_empty() || f.withdrawn {
         walk(&mut e, &playbook);
     }
-    finish(e)
+    finish(e, kind)
 }
 
 /// What the release says to one checklist item.
@@ -577,7 +581,7 @@ fn answer(cx: &Cx<'_>, profile: &crate::domain::checklist::Profile) -> Vec<Found
     }
 }
 
-fn finish(e: Eval<'_>) -> Readiness {
+fn finish(e: Eval<'_>, kind: TypeName) -> Readiness {
     let count = |s: Status| e.items.iter().filter(|i| i.status == s).count();
     let counts = Counts {
         met: count(Status::Met),
@@ -587,6 +591,7 @@ fn finish(e: Eval<'_>) -> Readiness {
         warning: count(Status::Warning),
     };
     Readiness {
+        release_type: Some(kind),
         stage: e.stage,
         strict: e.strict,
         ready: !e.items.iter().any(|i| i.blocking),

@@ -552,10 +552,7 @@ fn critical_flows(cx: &Cx<'_>) -> Vec<Found> {
             format!("not passed: {}", untested.join(", ")),
         )
     };
-    let hint = cx.hint(
-        "qa.critical_flows",
-        "critical_flows: [Checkout, Invoice export]",
-    );
+    let hint = cx.hint("qa.critical_flows", "- { name: Checkout, status: passed }");
     one(st, reason, hint)
 }
 
