@@ -425,7 +425,7 @@ fn a_highlight_that_names_no_change_is_an_error_for_build_and_check() {
             tmp.path(),
             cmd,
             &[
-                "1.1.0.yaml:6:14: highlights: `bulk-exprot` names no change of this release",
+                "1.1.0.yaml:5:14: highlights: `bulk-exprot` names no change of this release",
                 "did you mean `bulk-export`?",
             ],
         );

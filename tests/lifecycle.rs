@@ -242,3 +242,129 @@ fn a_performance_regression_is_escalated_not_edited() {
         "{hint}"
     );
 }
+
+const INCIDENT: &str = "---
+release: 1.1.0
+title: Invoices could not be created
+severity: critical
+started: 2026-03-02T13:20:00Z
+resolved: 2026-03-02T14:05:00Z
+on_call: { who: Kim Ortiz, notified_at: 2026-03-02T13:24:00Z }
+rollback: { to: 1.0.0, at: 2026-03-02T13:50:00Z }
+root_cause: The migration locked the invoices table.
+action_items:
+  - { title: Add a lock timeout to migrations, owner: Kim Ortiz, due: 2026-03-16 }
+customer_message: Version 1.1.0 was withdrawn; <script>alert(1)</script> 1.0.0 is current.
+---
+- 13:50 rolled back <img src=x onerror=alert(1)>
+";
+
+/// A rolled-back release: the support knowledge base has the incident's
+/// own page (the postmortem), lists it on the home page and links it from
+/// the withdrawn release; the readiness checklist is there too. The
+/// customer site has neither.
+#[test]
+fn the_support_kb_has_incident_pages_and_the_checklist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    case_repo("check-ready", repo);
+    let meta = repo.join(".relnotes/releases/1.1.0.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace(
+            "  production: https://ci.example/deploy/456",
+            "  production: rolled back",
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.join(".relnotes/incidents")).unwrap();
+    std::fs::write(repo.join(".relnotes/incidents/INC-1.md"), INCIDENT).unwrap();
+    let (code, _, stderr) = run(repo, &["kb", "--out", "kb"]);
+    assert_eq!(code, 0, "{stderr}");
+    let read = |p: &str| std::fs::read_to_string(repo.join("kb").join(p)).unwrap();
+    let page = read("incidents/INC-1.html");
+    assert!(
+        page.contains("<h1>Incident INC-1: Invoices could not be created"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p>Rolled back to 1.0.0 at 2 March 2026, 13:50 UTC.</p>"),
+        "{page}"
+    );
+    assert!(page.contains("Kim Ortiz, notified <time datetime=\"2026-03-02T13:24:00Z\">2 March 2026, 13:24 UTC</time>"), "{page}");
+    assert!(page.contains("Add a lock timeout to migrations"));
+    assert!(page.contains("href=\"../releases/1.1.0.html\""));
+    let lower = page.to_lowercase();
+    assert!(
+        !lower.contains("<script") && !lower.contains("onerror"),
+        "{page}"
+    );
+    let home = read("index.html");
+    assert!(
+        home.contains("<a href=\"incidents/INC-1.html\">INC-1: Invoices could not be created</a>"),
+        "{home}"
+    );
+    assert!(home.contains("href=\"checklist.html\">Readiness checklist</a>"));
+    let release = read("releases/1.1.0.html");
+    assert!(
+        release.contains("Withdrawn after incident INC-1"),
+        "{release}"
+    );
+    assert!(
+        release.contains("href=\"../incidents/INC-1.html\""),
+        "{release}"
+    );
+    let checklist = read("checklist.html");
+    assert!(
+        checklist.contains("<h2>Incident playbook</h2>"),
+        "{checklist}"
+    );
+
+    let (code, _, stderr) = run(repo, &["kb", "--audience", "customer", "--out", "kbc"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!repo.join("kbc/incidents").exists());
+    assert!(!repo.join("kbc/checklist.html").exists());
+    let home = std::fs::read_to_string(repo.join("kbc/index.html")).unwrap();
+    assert!(
+        !home.contains("INC-1") && !home.contains("Readiness checklist"),
+        "{home}"
+    );
+}
+
+/// The release date on every page is the production deploy's day when
+/// it is recorded, written for people, and the hypercare window starts at
+/// the deploy.
+#[test]
+fn the_production_deploy_dates_the_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    case_repo("check-ready", repo);
+    let meta = repo.join(".relnotes/releases/1.1.0.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace(
+            "  production: https://ci.example/deploy/456",
+            "  production: https://ci.example/deploy/456\n  deployed_at: 2026-03-05T10:00:00Z",
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(repo, &["build", "--tag", "v1.1.0"]);
+    assert_eq!(code, 0, "{stderr}");
+    let read = |p: &str| std::fs::read_to_string(repo.join("dist/1.1.0").join(p)).unwrap();
+    assert!(read("customer/index.md").contains("Released 5 March 2026 · version 1.1.0"));
+    assert!(read("customer/index.html")
+        .contains("Released <time datetime=\"2026-03-05\">5 March 2026</time>"));
+    assert!(
+        read("support.md")
+            .contains("Hypercare: 48 hours, 5 March 2026, 10:00 UTC to 7 March 2026, 10:00 UTC"),
+        "{}",
+        read("support.md")
+    );
+    let json: Value = serde_json::from_str(&read("release.json")).unwrap();
+    assert_eq!(
+        json["release"]["date"], "2026-03-05",
+        "machine-readable stays ISO"
+    );
+}

@@ -117,6 +117,7 @@ pub fn build(
 
     let versions = sources.versions();
     let outs: Mutex<Vec<ReleaseOut>> = Mutex::new(Vec::new());
+    let incidents: Mutex<Vec<crate::domain::model::Incident>> = Mutex::new(Vec::new());
     let docs: Mutex<Vec<SearchDoc>> = Mutex::new(Vec::new());
     if !sources.tags.is_empty() {
         sources.for_each_release(&Target::All, |release| {
@@ -132,6 +133,12 @@ pub fn build(
             };
             let previous = neighbour(at.and_then(|i| i.checked_sub(1)));
             let next = neighbour(at.map(|i| i + 1));
+            if audience == site::KbAudience::Support {
+                incidents
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(release.incidents.iter().cloned());
+            }
             let mut o = site.release(&renderer, &release, previous.as_ref(), next.as_ref())?;
             for (path, text) in o.files.drain(..) {
                 emit(&path, text.as_bytes())?;
@@ -153,12 +160,31 @@ pub fn build(
         emit(&path, text.as_bytes())?;
         docs.push(doc);
     }
+    // Incidents and the readiness checklist are for the support site.
+    let mut incidents = incidents.into_inner().unwrap_or_else(|e| e.into_inner());
+    incidents.sort_by(|a, b| {
+        site::version_key(&b.release)
+            .cmp(&site::version_key(&a.release))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut incident_rows = Vec::new();
+    for i in &incidents {
+        let (path, text, row) = site.incident_page(&renderer, i)?;
+        emit(&path, text.as_bytes())?;
+        incident_rows.push(row);
+    }
+    if audience == site::KbAudience::Support {
+        let doc = crate::domain::readiness::document(&sources.checklist, &sources.config, None);
+        let (path, text) = site.checklist_page(&renderer, &doc)?;
+        emit(&path, text.as_bytes())?;
+    }
     emit("feed.xml", kb_feed(&site, &releases, &issues)?.as_bytes())?;
     let search = format == Format::Html;
     let ext = format.ext();
     emit(
         &format!("index.{ext}"),
-        site.home(&renderer, &releases, &issues, search)?.as_bytes(),
+        site.home(&renderer, &releases, &issues, &incident_rows, search)?
+            .as_bytes(),
     )?;
     emit(
         &format!("issues/index.{ext}"),

@@ -145,7 +145,13 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
     let files = input.files.as_slice();
     mark_covered(files, &mut commits);
 
-    let date = meta.date.map(|d| d.to_string()).or_else(|| {
+    // The release date: the one the metadata gives, else the day of the
+    // production deploy, else the tag's.
+    let deployed = meta
+        .deployment
+        .deployed_at
+        .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date().to_string());
+    let date = meta.date.map(|d| d.to_string()).or(deployed).or_else(|| {
         input
             .tagged
             .as_ref()
@@ -574,8 +580,11 @@ fn hypercare(meta: &ReleaseMeta, tagged: Option<&Tagged>) -> Option<Hypercare> {
         .support
         .hypercare_hours
         .unwrap_or(DEFAULT_HYPERCARE_HOURS);
-    let start = match &meta.deployment.window {
-        Some(Window::Range { end, .. }) => Some(*end),
+    // From the production deploy, else the end of the deployment window,
+    // else the tag.
+    let start = match (&meta.deployment.deployed_at, &meta.deployment.window) {
+        (Some(at), _) => Some(*at),
+        (None, Some(Window::Range { end, .. })) => Some(*end),
         _ => tagged.and_then(|t| jiff::Timestamp::from_second(t.time).ok()),
     };
     start.map(|s| Hypercare {

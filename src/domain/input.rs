@@ -723,6 +723,10 @@ pub struct Deployment {
     pub channels: Vec<String>,
     /// Post-deploy: production deployed through the pipeline.
     pub production: Option<Check>,
+    /// When the production deploy happened (RFC 3339): the release date on
+    /// every page, and the start of the hypercare window.
+    #[schemars(with = "Option<String>")]
+    pub deployed_at: Option<jiff::Timestamp>,
     /// Post-deploy: dashboards reviewed with DevOps after the deploy.
     pub dashboards_reviewed: Option<Check>,
 }

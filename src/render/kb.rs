@@ -50,6 +50,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "releases.md",
         include_str!("../../templates/kb/releases.md"),
     ),
+    (
+        "incident.html",
+        include_str!("../../templates/kb/incident.html"),
+    ),
+    (
+        "incident.md",
+        include_str!("../../templates/kb/incident.md"),
+    ),
+    (
+        "checklist.html",
+        include_str!("../../templates/kb/checklist.html"),
+    ),
+    (
+        "checklist.md",
+        include_str!("../../templates/kb/checklist.md"),
+    ),
     ("kb.css", include_str!("../../templates/kb/kb.css")),
     ("search.js", include_str!("../../templates/kb/search.js")),
 ];
@@ -185,6 +201,12 @@ impl Paths {
     pub fn change(&self, version: &str, change_slug: &str) -> String {
         format!("changes/{}/{change_slug}.{}", slug(version), self.ext)
     }
+    pub fn incident(&self, id: &str) -> String {
+        format!("incidents/{}.{}", slug(id), self.ext)
+    }
+    pub fn checklist(&self) -> String {
+        format!("checklist.{}", self.ext)
+    }
 }
 
 /// `../` once per folder of `from` (a path relative to the site root).
@@ -217,7 +239,42 @@ pub struct NavCtx {
     pub issues: String,
     /// The search box on the home page (HTML only).
     pub search: Option<String>,
+    /// The Release Readiness Checklist (support site only).
+    pub checklist: Option<String>,
     pub stylesheet: String,
+}
+
+/// A production incident's own page (support site only): the postmortem.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentPageCtx {
+    pub site: SiteCtx,
+    pub nav: NavCtx,
+    pub page_title: String,
+    pub incident: super::IncidentCtx,
+    /// The release it happened in.
+    pub release: LinkCtx,
+}
+
+/// An incident as the home page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRow {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub release: String,
+    pub href: String,
+    pub decision: String,
+    pub resolved: bool,
+    pub open_action_items: usize,
+}
+
+/// The Release Readiness Checklist page (support site only).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistPageCtx<'a> {
+    pub site: SiteCtx,
+    pub nav: NavCtx,
+    pub page_title: String,
+    pub doc: &'a crate::domain::readiness::Document,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -307,6 +364,8 @@ pub struct HomeCtx {
     /// The search index script, relative to the home page (HTML only).
     pub search_index: Option<String>,
     pub search_script: Option<String>,
+    /// Production incidents, newest release first (support site only).
+    pub incidents: Vec<IncidentRow>,
 }
 
 /// How many releases the home page lists before "all releases".
@@ -454,6 +513,8 @@ impl<'a> Site<'a> {
             issues: format!("{root}{}", self.paths.issues()),
             search: (self.format == Format::Html)
                 .then(|| format!("{root}{}#search", self.paths.home())),
+            checklist: (self.audience == KbAudience::Support)
+                .then(|| format!("{root}{}", self.paths.checklist())),
             stylesheet: format!("{root}style.css"),
             root,
         }
@@ -918,6 +979,7 @@ impl Site<'_> {
         renderer: &KbRenderer,
         releases: &[&ReleaseOut],
         issues: &[KnownIssue],
+        incidents: &[IncidentRow],
         search: bool,
     ) -> Result<String> {
         let path = self.paths.home();
@@ -954,8 +1016,63 @@ impl Site<'_> {
             release_count: releases.len(),
             search_index: search.then(|| "search-index.js".to_string()),
             search_script: search.then(|| "search.js".to_string()),
+            incidents: incidents.to_vec(),
         };
         renderer.render("home", self.format, &ctx)
+    }
+
+    /// An incident's page: what happened, the decision, the root cause,
+    /// the action items and the timeline. Support site only.
+    pub fn incident_page(
+        &self,
+        renderer: &KbRenderer,
+        incident: &crate::domain::model::Incident,
+    ) -> Result<(String, String, IncidentRow)> {
+        let path = self.paths.incident(&incident.id);
+        let ctx = super::incident_ctx(self.config, incident, self.format);
+        let release_href = format!(
+            "{}{}",
+            root_of(&path),
+            self.paths.release(&incident.release)
+        );
+        let row = IncidentRow {
+            id: incident.id.clone(),
+            title: incident.title.clone(),
+            severity: ctx.severity.clone(),
+            release: incident.release.clone(),
+            href: path.clone(),
+            decision: ctx.decision.clone(),
+            resolved: incident.resolved.is_some(),
+            open_action_items: ctx.open_action_items,
+        };
+        let page = IncidentPageCtx {
+            site: self.ctx(),
+            nav: self.nav(&path),
+            page_title: format!("Incident {}: {}", incident.id, incident.title),
+            incident: ctx,
+            release: LinkCtx {
+                label: format!("{} {}", self.project.name, incident.release),
+                href: release_href,
+            },
+        };
+        let text = renderer.render("incident", self.format, &page)?;
+        Ok((path, text, row))
+    }
+
+    /// The Release Readiness Checklist every release is checked against.
+    pub fn checklist_page(
+        &self,
+        renderer: &KbRenderer,
+        doc: &crate::domain::readiness::Document,
+    ) -> Result<(String, String)> {
+        let path = self.paths.checklist();
+        let ctx = ChecklistPageCtx {
+            site: self.ctx(),
+            nav: self.nav(&path),
+            page_title: "Release Readiness Checklist".to_string(),
+            doc,
+        };
+        Ok((path, renderer.render("checklist", self.format, &ctx)?))
     }
 
     /// The index of known issues: open, then fixed.

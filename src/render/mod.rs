@@ -337,7 +337,76 @@ pub(crate) fn new_tera() -> tera::Tera {
     tera.register_filter("code", |s: &str, _: tera::Kwargs, _: &tera::State| {
         tera::Value::safe_string(&code_spans(s))
     });
+    // `human`: a date or an RFC 3339 time written for people.
+    tera.register_filter("human", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        human_time(s)
+    });
+    // `sentence`: the first letter upper case, the rest as written (Tera's
+    // `capitalize` lowers the rest, times and ids included).
+    tera.register_filter("sentence", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        let mut c = s.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+            None => String::new(),
+        }
+    });
     tera
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2026-04-22` as `22 April 2026`, and an RFC 3339 time as `22 April
+/// 2026, 09:40 UTC` (in the offset it was written with). Anything else
+/// comes back as it is.
+pub fn human_time(s: &str) -> String {
+    let day = |d: jiff::civil::Date| {
+        let month = MONTHS[usize::from(d.month().unsigned_abs()).saturating_sub(1) % 12];
+        format!("{} {month} {}", d.day(), d.year())
+    };
+    let s = s.trim();
+    if s.len() == 10 {
+        if let Ok(d) = s.parse::<jiff::civil::Date>() {
+            return day(d);
+        }
+    }
+    if s.len() > 10
+        && s.as_bytes()
+            .get(10)
+            .is_some_and(|b| matches!(b, b'T' | b't' | b' '))
+    {
+        let (civil, zone) = if s.ends_with(['Z', 'z']) {
+            let Ok(t) = s.parse::<jiff::Timestamp>() else {
+                return s.to_string();
+            };
+            (jiff::tz::Offset::UTC.to_datetime(t), "UTC".to_string())
+        } else {
+            let Ok(t) = s.parse::<jiff::civil::DateTime>() else {
+                return s.to_string();
+            };
+            let offset = s.get(s.len().saturating_sub(6)..).unwrap_or("");
+            (t, format!("UTC{offset}"))
+        };
+        return format!(
+            "{}, {:02}:{:02} {zone}",
+            day(civil.date()),
+            civil.hour(),
+            civil.minute()
+        );
+    }
+    s.to_string()
 }
 
 /// Escapes text for HTML element content and attribute values (quoted
@@ -655,6 +724,8 @@ pub struct IncidentCtx {
     pub open_action_items: usize,
     pub timeline: Text,
     pub path: String,
+    /// What customers were told (Markdown), when the incident says.
+    pub customer_message: Option<Text>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1452,7 +1523,7 @@ fn page_frame(
     }
 }
 
-fn incident_ctx(
+pub(crate) fn incident_ctx(
     config: &Config,
     i: &crate::domain::model::Incident,
     format: Format,
@@ -1466,7 +1537,12 @@ fn incident_ctx(
         resolved: i.resolved.clone(),
         on_call: i.on_call.clone(),
         notified_at: i.notified_at.clone(),
-        decision: i.decision.text(),
+        decision: match &i.decision {
+            crate::domain::model::Decision::RolledBack { to, at: Some(at) } => {
+                format!("rolled back to {to} at {}", human_time(at))
+            }
+            other => other.text(),
+        },
         root_cause: i
             .root_cause
             .as_deref()
@@ -1485,6 +1561,10 @@ fn incident_ctx(
         open_action_items: i.open_action_items().count(),
         timeline: Text::block(&i.timeline, format, allow),
         path: i.path.clone(),
+        customer_message: i
+            .customer_message
+            .as_deref()
+            .map(|m| Text::block(m, format, allow)),
     }
 }
 
@@ -1699,5 +1779,26 @@ mod reader_text_tests {
             "set <code>a&lt;b</code> (for example <code>x: 1</code>)"
         );
         assert_eq!(code_spans("one ` tick"), "one ` tick");
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::human_time;
+
+    #[test]
+    fn dates_and_times_are_written_for_people() {
+        assert_eq!(human_time("2026-04-22"), "22 April 2026");
+        assert_eq!(human_time("2026-01-05"), "5 January 2026");
+        assert_eq!(
+            human_time("2026-03-02T13:50:00Z"),
+            "2 March 2026, 13:50 UTC"
+        );
+        assert_eq!(
+            human_time("2026-03-02T13:50:00+02:00"),
+            "2 March 2026, 13:50 UTC+02:00"
+        );
+        assert_eq!(human_time("tomorrow"), "tomorrow");
+        assert_eq!(human_time("2026-13-45"), "2026-13-45");
     }
 }
