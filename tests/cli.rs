@@ -76,6 +76,8 @@ fn demo_builds_every_output_and_says_where() {
         ("1.1.1", &["enterprise"][..]),
         ("1.2.0", &["beta"][..]),
         ("2.0.0", &["beta"][..]),
+        ("2.0.1", &["beta"][..]),
+        ("2.0.2", &["beta"][..]),
     ] {
         for segment in ["enterprise", "beta"] {
             let page = dir
@@ -102,8 +104,56 @@ fn demo_builds_every_output_and_says_where() {
         "the demo builds the knowledge base"
     );
     assert!(dir.join("dist/kb/issues/KI-8.html").is_file());
-    let printed = dir.join("dist/2.0.0/customer/index.html");
+    // The whole lifecycle: 2.0.1 failed in production and was rolled back
+    // (incident INC-1), 2.0.2 is its hotfix, the newest release.
+    let printed = dir.join("dist/2.0.2/customer/index.html");
     assert!(stdout.contains(&printed.display().to_string()), "{stdout}");
+    let postmortem = dir.join("dist/kb/incidents/INC-1.html");
+    assert!(postmortem.is_file());
+    assert!(
+        stdout.contains(&format!(
+            "The lifecycle: 2.0.1 was rolled back after incident INC-1 (Invoices could not be created while an export ran); its postmortem: {}",
+            postmortem.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("and 2.0.2 is the hotfix for INC-1"),
+        "{stdout}"
+    );
+    let page = |p: &str| std::fs::read_to_string(dir.join("dist").join(p)).unwrap();
+    assert!(
+        page("2.0.1/customer/index.md").contains("> **Withdrawn.** Version 2.0.1 was withdrawn")
+    );
+    let hotfix = page("2.0.2/customer/index.md");
+    assert!(
+        hotfix.contains("Invoices can be created while an export is running."),
+        "{hotfix}"
+    );
+    assert!(page("kb/index.html").contains("withdrawn"));
+    let check = std::process::Command::new(bin())
+        .args(["--repo"])
+        .arg(&dir)
+        .args(["check", "--tag", "v2.0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "a rolled-back release is not ready"
+    );
+    let check = std::process::Command::new(bin())
+        .args(["--repo"])
+        .arg(&dir)
+        .args(["check", "--tag", "v2.0.2"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 /// `relnotes schema` describes each input file from the types that read it:

@@ -33,6 +33,7 @@ fn step() -> Step {
         at: None,
         latin1: false,
         branch: None,
+        from: None,
         merge: None,
         tag: None,
         annotated: None,

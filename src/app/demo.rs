@@ -111,6 +111,59 @@ pub const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo's incident episode on top of the sample: 2.0.1 rolled back
+/// after incident INC-1, and 2.0.2, its hotfix, on a maintenance branch
+/// (`fixtures/octoacme-episode`).
+pub const EPISODE_HISTORY: &str = include_str!("../../fixtures/octoacme-episode/history.yaml");
+
+const EPISODE_FILES: &[(&str, &str)] = &[
+    (
+        "changes/2.0.1/streamed-exports.md",
+        include_str!("../../fixtures/octoacme-episode/relnotes/changes/2.0.1/streamed-exports.md"),
+    ),
+    (
+        "changes/2.0.2/invoices-created-again.md",
+        include_str!(
+            "../../fixtures/octoacme-episode/relnotes/changes/2.0.2/invoices-created-again.md"
+        ),
+    ),
+    (
+        "releases/2.0.1.yaml",
+        include_str!("../../fixtures/octoacme-episode/relnotes/releases/2.0.1.yaml"),
+    ),
+    (
+        "releases/2.0.2.yaml",
+        include_str!("../../fixtures/octoacme-episode/relnotes/releases/2.0.2.yaml"),
+    ),
+    (
+        "incidents/INC-1.md",
+        include_str!("../../fixtures/octoacme-episode/relnotes/incidents/INC-1.md"),
+    ),
+];
+
+fn write_files(dir: &std::path::Path, files: &[(&str, &str)]) -> Result<()> {
+    for (rel, text) in files {
+        let path = dir.join(".relnotes").join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| Error::io("creating", p, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Error::io("writing", &path, e))?;
+    }
+    Ok(())
+}
+
+/// Adds the incident episode to a sample written by [`write_sample`]: the
+/// whole release lifecycle, failed deploy, rollback and hotfix included.
+pub fn write_episode(dir: &std::path::Path) -> Result<()> {
+    let spec: crate::sources::git::HistorySpec = crate::sources::yaml::parse(
+        std::path::Path::new("fixtures/octoacme-episode/history.yaml"),
+        EPISODE_HISTORY,
+        1,
+    )?;
+    crate::sources::git::write_history(dir, &spec)?;
+    write_files(dir, EPISODE_FILES)
+}
+
 /// Writes the sample project (history and `.relnotes/`) into `dir`.
 pub fn write_sample(dir: &std::path::Path) -> Result<()> {
     let spec: crate::sources::git::HistorySpec = crate::sources::yaml::parse(
@@ -119,14 +172,7 @@ pub fn write_sample(dir: &std::path::Path) -> Result<()> {
         1,
     )?;
     crate::sources::git::write_history(dir, &spec)?;
-    for (rel, text) in FILES {
-        let path = dir.join(".relnotes").join(rel);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(|e| Error::io("creating", p, e))?;
-        }
-        std::fs::write(&path, text).map_err(|e| Error::io("writing", &path, e))?;
-    }
-    Ok(())
+    write_files(dir, FILES)
 }
 
 pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
@@ -152,6 +198,7 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
             .keep(),
     };
     write_sample(&dir)?;
+    write_episode(&dir)?;
     g.say(format!(
         "OctoAcme sample project written to {}",
         dir.display()
@@ -231,20 +278,42 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
     let r = &a.releases[0];
     g.say(String::new());
     g.say(format!("Open these for the newest release ({latest}):"));
-    for page in [
-        "customer/index.html",
-        "customer/enterprise.html",
-        "customer/beta.html",
-        "support.html",
-        "stakeholders.html",
-        "readiness.html",
-    ] {
+    let pages = crate::render::pages(&sources.config, r)
+        .into_iter()
+        .filter(|p| p.custom.is_none())
+        .map(|p| format!("{}.html", p.path))
+        .chain(["checklist.html".to_string()]);
+    for page in pages {
         g.say(format!("  {}", out.join(&latest).join(page).display()));
     }
     g.say(format!(
         "and the knowledge base: {}",
         kb.join("index.html").display()
     ));
+    let all = sources.assemble(&Target::All)?;
+    for r in all.releases.iter().filter(|r| r.withdrawn.is_some()) {
+        for i in &r.incidents {
+            g.say(format!(
+                "The lifecycle: {} was rolled back after incident {} ({}); its postmortem: {}",
+                r.version,
+                i.id,
+                i.title,
+                kb.join("incidents")
+                    .join(format!("{}.html", i.id))
+                    .display()
+            ));
+        }
+    }
+    for r in all.releases.iter().filter(|r| !r.fixes.is_empty()) {
+        let fixes: Vec<&str> = r.fixes.iter().map(|f| f.id.as_str()).collect();
+        g.say(format!(
+            "  and {} is the hotfix for {}: {}",
+            r.version,
+            fixes.join(", "),
+            out.join(&r.version).join("customer/index.html").display()
+        ));
+    }
+
     g.say(String::new());
     g.say("Readiness of the newest release (`relnotes check`):");
     let text = check_text(&a.project.name, r, &r.readiness);

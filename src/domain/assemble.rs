@@ -666,10 +666,7 @@ fn change_from_file(
         (Some(p), Some(d)) => p.as_str() > d,
         (Some(_), None) => true,
     };
-    let title = text::first_line(&f.body)
-        .trim_start_matches('#')
-        .trim()
-        .to_string();
+    let (title, _) = text::title_of(&f.body);
     Change {
         id: f.id.clone(),
         origin: Origin::File,

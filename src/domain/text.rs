@@ -10,6 +10,33 @@ pub fn first_line(markdown: &str) -> &str {
         .unwrap_or("")
 }
 
+/// The title of a change file's body: its first heading line, or its first
+/// paragraph with the lines joined by spaces (a paragraph wrapped in the
+/// file is one title). Second: whether the body says more than that.
+pub fn title_of(markdown: &str) -> (String, bool) {
+    let mut lines = markdown.lines().map(str::trim).skip_while(|l| l.is_empty());
+    let Some(first) = lines.next() else {
+        return (String::new(), false);
+    };
+    if first.starts_with('#') {
+        let title = first.trim_start_matches('#').trim().to_string();
+        return (title, lines.any(|l| !l.is_empty()));
+    }
+    let mut title = first.to_string();
+    for l in lines.by_ref() {
+        // A blank line, a heading or a list item ends the first paragraph.
+        if l.is_empty() {
+            break;
+        }
+        if l.starts_with(['#', '-', '*', '>', '|']) || l.starts_with("```") {
+            return (title, true);
+        }
+        title.push(' ');
+        title.push_str(l);
+    }
+    (title, lines.any(|l| !l.is_empty()))
+}
+
 /// The subject of a commit message as `git log --format=%s` shows it: the
 /// first paragraph, after any leading blank lines, its lines joined by
 /// spaces.
@@ -201,5 +228,31 @@ mod id_tests {
         assert_eq!(locate(text, "x/y", 1), (3, 3));
         assert_eq!(locate(text, "nope", 4), (5, 5));
         assert_eq!(locate(text, "absent", 1), (1, 1));
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::title_of;
+
+    #[test]
+    fn a_wrapped_first_paragraph_is_one_title() {
+        assert_eq!(
+            title_of("Invoices can be created\nwhile an export runs.\n"),
+            (
+                "Invoices can be created while an export runs.".into(),
+                false
+            )
+        );
+        assert_eq!(
+            title_of("\n# Bulk export\n\nAdmins can export.\n"),
+            ("Bulk export".into(), true)
+        );
+        assert_eq!(
+            title_of("Faster pages.\n\nTotals are cached.\n"),
+            ("Faster pages.".into(), true)
+        );
+        assert_eq!(title_of("Steps:\n- one\n- two\n"), ("Steps:".into(), true));
+        assert_eq!(title_of("  \n"), (String::new(), false));
     }
 }

@@ -1178,8 +1178,7 @@ fn item(config: &Config, c: &Change, format: Format) -> ItemCtx {
         kind_title: section_title(c.kind.as_str()).to_string(),
         breaking: c.breaking,
         highlight: c.highlight,
-        has_details: c.text.trim() != c.title.trim()
-            && c.text.lines().filter(|l| !l.trim().is_empty()).count() > 1,
+        has_details: c.text.trim() != c.title.trim() && crate::domain::text::title_of(&c.text).1,
         title,
         text,
         segments: c

@@ -58,6 +58,10 @@ pub struct Step {
     /// Switch to this branch, creating it at the current commit if new.
     #[serde(default)]
     pub branch: Option<String>,
+    /// With `branch`: create it at this tag or branch instead (a
+    /// maintenance branch from a release tag).
+    #[serde(default)]
+    pub from: Option<String>,
     /// Merge this branch into the current one.
     #[serde(default)]
     pub merge: Option<String>,
@@ -70,7 +74,8 @@ pub struct Step {
 }
 
 /// Creates a repository at `dir` with the history described by `spec`.
-/// Commit ids depend only on the spec, so fixtures are reproducible.
+/// Commit ids depend only on the spec, so fixtures are reproducible. In an
+/// existing repository the steps continue its branches (`main` first).
 pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
     let fail = |e: git2::Error| Error::Git {
         message: format!("writing the sample history failed: {}", e.message()),
@@ -79,6 +84,12 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
     let repo = git2::Repository::init(dir).map_err(fail)?;
     let odb = repo.odb().map_err(fail)?;
     let mut heads: HashMap<String, git2::Oid> = HashMap::new();
+    for b in repo.branches(Some(git2::BranchType::Local)).map_err(fail)? {
+        let (b, _) = b.map_err(fail)?;
+        if let (Ok(Some(name)), Some(id)) = (b.name(), b.get().target()) {
+            heads.insert(name.to_string(), id);
+        }
+    }
     let mut current = "main".to_string();
     let mut time = spec.start.as_second();
     let mut first_tagged: Option<git2::Oid> = None;
@@ -116,7 +127,15 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
         time = at + 3600;
         let author = step.author.as_deref().unwrap_or(&spec.author);
         if let Some(b) = &step.branch {
-            if let Some(&head) = heads.get(&current) {
+            let start = match &step.from {
+                Some(from) => Some(
+                    repo.revparse_single(&format!("{from}^{{commit}}"))
+                        .map_err(fail)?
+                        .id(),
+                ),
+                None => heads.get(&current).copied(),
+            };
+            if let Some(head) = start {
                 heads.entry(b.clone()).or_insert(head);
             }
             current = b.clone();
