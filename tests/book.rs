@@ -1,6 +1,7 @@
 //! Every whole-file example in the book is parsed with the real input types,
 //! so the book cannot drift from the code. Examples are fenced as
-//! ```yaml config, ```yaml release, ```markdown change, ```markdown known-issue.
+//! ```yaml config, ```yaml release, ```yaml checklist, ```markdown change,
+//! ```markdown known-issue, ```markdown incident.
 
 use std::path::Path;
 
@@ -28,6 +29,7 @@ fn examples() -> Vec<(String, String, String)> {
             let kind = match info.trim() {
                 "yaml config" => "config",
                 "yaml release" => "release",
+                "yaml checklist" => "checklist",
                 "markdown change" => "change",
                 "markdown known-issue" => "known-issue",
                 "markdown incident" => "incident",
@@ -67,6 +69,14 @@ fn every_input_example_in_the_book_parses() {
         let result = match kind.as_str() {
             "config" => relnotes::sources::yaml::parse::<Config>(path, body, 1).map(|_| ()),
             "release" => relnotes::sources::yaml::parse::<ReleaseMeta>(path, body, 1).map(|_| ()),
+            "checklist" => {
+                // Applied to the built-in checklist, as `check` does.
+                let dir = tmp.path().join(".relnotes");
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join("checklist.yaml"), body).unwrap();
+                let guard = relnotes::sources::files::Guard::new(tmp.path(), Default::default());
+                relnotes::sources::files::load_checklist(&guard, &dir).map(|_| ())
+            }
             "change" => {
                 let file = tmp.path().join("example.md");
                 std::fs::write(&file, body).unwrap();
@@ -88,7 +98,14 @@ fn every_input_example_in_the_book_parses() {
             panic!("book example {name} ({kind}) does not parse:\n{e}");
         }
     }
-    for kind in ["config", "release", "change", "known-issue", "incident"] {
+    for kind in [
+        "config",
+        "release",
+        "checklist",
+        "change",
+        "known-issue",
+        "incident",
+    ] {
         assert!(
             examples.iter().any(|(_, k, _)| k == kind),
             "the book has no `{kind}` example"

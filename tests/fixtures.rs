@@ -34,6 +34,7 @@ macro_rules! cases {
 }
 
 cases! {
+    checklist => "checklist",
     octoacme => "octoacme",
     plain_conventional => "plain-conventional",
     breaking_release => "breaking-release",

@@ -326,9 +326,11 @@ impl Checklist {
                     if !known.rules.contains(&r.as_str()) {
                         return Err(err(
                             format!("checklist item `{}`: relnotes has no rule `{r}`", item.id),
-                            match nearest(r, known.rules.iter().copied()) {
-                                Some(n) => format!("did you mean `{n}`? `relnotes checklist` lists the rules"),
-                                None => "answer it with a check field instead: `field: checks.<name>`".into(),
+                            match nearest(r, known.rules.iter().copied())
+                                .filter(|n| strsim::jaro_winkler(r, n) >= 0.85)
+                            {
+                                Some(n) => format!("did you mean `{n}`? `relnotes checklist --format json` shows each item's rule"),
+                                None => "name one of relnotes' rules (`relnotes checklist` says what each checks), or answer the item with a check of your own: `field: checks.<name>`".into(),
                             },
                         ));
                     }

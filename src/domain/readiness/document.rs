@@ -37,6 +37,10 @@ pub struct DocItem {
     pub stage: &'static str,
     /// How relnotes decides it.
     pub how: String,
+    /// The computed rule that answers it, or
+    pub rule: Option<String>,
+    /// the check field of the release metadata.
+    pub field: Option<String>,
     /// Only when the release has customer-facing changes.
     pub customer_facing: bool,
     /// The types it applies to, when not all.
@@ -138,6 +142,8 @@ fn doc_items(
         role,
         stage,
         how,
+        rule: def.rule.clone(),
+        field: def.field.clone(),
         customer_facing,
         types: def.types.iter().map(|t| t.as_str()).collect(),
     };
