@@ -193,6 +193,41 @@ impl Checklist {
         known: &Known<'_>,
         shown_as: String,
     ) -> Result<Self> {
+        self.check_references(&file, origin)?;
+        self.items.retain(|i| !file.drop.contains(&i.id));
+        for item in &mut self.items {
+            if let Some(t) = file.rename.get(&item.id) {
+                item.title = t.clone();
+            }
+        }
+        for item in file.items {
+            match self.items.iter_mut().find(|i| i.id == item.id) {
+                Some(slot) => *slot = item,
+                None => self.items.push(item),
+            }
+        }
+        self.roles.extend(file.roles);
+        if file.signoffs.is_some() {
+            self.signoffs = file.signoffs;
+        }
+        for (t, p) in file.profiles {
+            let mine = self.profiles.entry(t).or_default();
+            if p.signoffs.is_some() {
+                mine.signoffs = p.signoffs;
+            }
+            if p.internal_signoffs.is_some() {
+                mine.internal_signoffs = p.internal_signoffs;
+            }
+            mine.drop.extend(p.drop);
+        }
+        self.customized_by = Some(shown_as);
+        self.validate(origin, known)?;
+        Ok(self)
+    }
+
+    /// The project's file names only items that exist, and each of its own
+    /// items once.
+    fn check_references(&self, file: &ChecklistFile, origin: &Origin<'_>) -> Result<()> {
         let at = |needle: &str, after: &str| {
             let from = locate(origin.text, after, 1).0;
             locate(origin.text, needle, from)
@@ -240,35 +275,7 @@ impl Checklist {
                 }
             }
         }
-        self.items.retain(|i| !file.drop.contains(&i.id));
-        for item in &mut self.items {
-            if let Some(t) = file.rename.get(&item.id) {
-                item.title = t.clone();
-            }
-        }
-        for item in file.items {
-            match self.items.iter_mut().find(|i| i.id == item.id) {
-                Some(slot) => *slot = item,
-                None => self.items.push(item),
-            }
-        }
-        self.roles.extend(file.roles);
-        if file.signoffs.is_some() {
-            self.signoffs = file.signoffs;
-        }
-        for (t, p) in file.profiles {
-            let mine = self.profiles.entry(t).or_default();
-            if p.signoffs.is_some() {
-                mine.signoffs = p.signoffs;
-            }
-            if p.internal_signoffs.is_some() {
-                mine.internal_signoffs = p.internal_signoffs;
-            }
-            mine.drop.extend(p.drop);
-        }
-        self.customized_by = Some(shown_as);
-        self.validate(origin, known)?;
-        Ok(self)
+        Ok(())
     }
 
     /// Every item answered by exactly one known field or rule, ids unique
