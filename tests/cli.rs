@@ -165,7 +165,7 @@ fn schema_describes_every_input_file() {
             "config",
             &[
                 "project", "links", "tags", "segments", "signoffs", "commits", "releases",
-                "output", "limits", "images", "announce", "outputs",
+                "output", "limits", "images", "announce", "outputs", "packages",
             ][..],
         ),
         (
@@ -175,6 +175,7 @@ fn schema_describes_every_input_file() {
                 "breaking",
                 "audiences",
                 "segments",
+                "packages",
                 "prs",
                 "upgrade",
                 "support",
@@ -217,6 +218,7 @@ fn schema_describes_every_input_file() {
             &[
                 "id",
                 "title",
+                "packages",
                 "affects",
                 "fixed_in",
                 "severity",

@@ -35,6 +35,7 @@ fn step() -> Step {
         branch: None,
         from: None,
         merge: None,
+        files: Vec::new(),
         tag: None,
         annotated: None,
     }

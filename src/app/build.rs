@@ -26,6 +26,32 @@ pub struct BuildRequest {
 
 pub fn run(g: &Global, req: BuildRequest) -> Result<Outcome> {
     super::refuse_stdout_dir(req.out.as_deref())?;
+    // A monorepo without --package: every package, each into its own
+    // folder of the output.
+    if g.package.is_none() {
+        let ids = Sources::package_ids(&g.repo)?;
+        if !ids.is_empty() {
+            for id in ids {
+                let one = Global {
+                    package: Some(id.clone()),
+                    ..g.clone()
+                };
+                let req = BuildRequest {
+                    target: req.target.clone(),
+                    out: req.out.as_ref().map(|o| o.join(&id)),
+                    formats: req.formats.clone(),
+                    force: req.force,
+                };
+                g.say(format!("package {id}:"));
+                run_one(&one, req)?;
+            }
+            return Ok(Outcome::Success);
+        }
+    }
+    run_one(g, req)
+}
+
+fn run_one(g: &Global, req: BuildRequest) -> Result<Outcome> {
     let sources = super::load(g, Some(&req.target))?;
     let formats = if req.formats.is_empty() {
         sources.config.output.formats.clone()

@@ -24,6 +24,10 @@ pub struct Cli {
     /// current directory).
     #[arg(long, global = true, value_name = "PATH")]
     pub repo: Option<PathBuf>,
+    /// In a monorepo: the package to work on (an id from `packages:` in
+    /// .relnotes/config.yaml).
+    #[arg(long, global = true, value_name = "ID")]
+    pub package: Option<String>,
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,

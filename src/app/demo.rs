@@ -232,6 +232,7 @@ pub fn run(g: &Global, dir: Option<PathBuf>) -> Result<Outcome> {
         quiet: true,
         verbose: false,
         color: false,
+        package: None,
     };
     crate::app::changelog::run(
         &quiet,

@@ -33,12 +33,15 @@ use crate::Outcome;
 use cli::{Cli, ColorChoice, Command};
 
 /// Options shared by every command.
+#[derive(Debug, Clone)]
 pub struct Global {
     pub repo: PathBuf,
     pub quiet: bool,
     pub verbose: bool,
     /// Colour terminal reports (never files).
     pub color: bool,
+    /// In a monorepo: the package the command is about.
+    pub package: Option<String>,
 }
 
 impl Global {
@@ -71,6 +74,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         repo: cli.repo.clone().unwrap_or_else(|| PathBuf::from(".")),
         quiet: cli.quiet,
         verbose: cli.verbose,
+        package: cli.package.clone(),
         color: match cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -129,7 +133,7 @@ fn preview(_: &Global, _: cli::PreviewArgs) -> Result<Outcome> {
 /// Opens the repository and reads what `target` needs, printing what the
 /// user should know about the tags.
 pub fn load(g: &Global, target: Option<&crate::engine::Target>) -> Result<crate::engine::Sources> {
-    let sources = crate::engine::Sources::load(&g.repo, target)?;
+    let sources = crate::engine::Sources::load_package(&g.repo, target, g.package.as_deref())?;
     for w in &sources.warnings {
         eprintln!("warning: {w}");
     }

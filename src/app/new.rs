@@ -54,7 +54,10 @@ pub fn run(g: &Global, args: NewArgs) -> Result<Outcome> {
             "pass -m \"What changes for customers\"",
         ));
     }
-    let dir = root.join(".relnotes/changes/unreleased");
+    let dir = match &g.package {
+        Some(p) => root.join(".relnotes/changes").join(p).join("unreleased"),
+        None => root.join(".relnotes/changes/unreleased"),
+    };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
     if let Some(id) = &id {
         if let Some(problem) = crate::domain::text::id_problem(id) {

@@ -126,9 +126,18 @@ pub fn run(g: &Global, version: &str, hotfix: &[String]) -> Result<Outcome> {
         }
     }
     let dir = root.join(".relnotes");
-    let from = dir.join("changes/unreleased");
-    let to = dir.join("changes").join(v);
+    // A package of a monorepo keeps its change files and metadata in
+    // folders of its own.
+    let (changes, releases) = match &g.package {
+        Some(p) => (dir.join("changes").join(p), dir.join("releases").join(p)),
+        None => (dir.join("changes"), dir.join("releases")),
+    };
+    let from = changes.join("unreleased");
+    let to = changes.join(v);
     let mut moved = Vec::new();
+    if let Some(p) = &g.package {
+        moved.extend(take_shared(&dir.join("changes/unreleased"), &to, p)?);
+    }
     if from.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&from)
             .map_err(|e| Error::io("reading", &from, e))?
@@ -160,7 +169,7 @@ pub fn run(g: &Global, version: &str, hotfix: &[String]) -> Result<Outcome> {
         moved.len(),
         to.display()
     ));
-    let meta = dir.join("releases").join(format!("{v}.yaml"));
+    let meta = releases.join(format!("{v}.yaml"));
     if meta.exists() {
         g.say(format!("kept the existing {}", meta.display()));
     } else {
@@ -171,4 +180,72 @@ pub fn run(g: &Global, version: &str, hotfix: &[String]) -> Result<Outcome> {
         g.say(format!("wrote {}", meta.display()));
     }
     Ok(Outcome::Success)
+}
+
+/// Shared unreleased change files (`changes/unreleased/`) that name
+/// `package` go into its release folder `to`: moved when it is the only
+/// package they name, else copied, with the package taken off their
+/// `packages: [...]` list so the others still get them.
+fn take_shared(
+    shared: &std::path::Path,
+    to: &std::path::Path,
+    package: &str,
+) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if !shared.is_dir() {
+        return Ok(out);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(shared)
+        .map_err(|e| Error::io("reading", shared, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).map_err(|e| Error::io("reading", &f, e))?;
+        let Some((line, names)) = packages_line(&text) else {
+            continue;
+        };
+        if !names.iter().any(|n| n == package) {
+            continue;
+        }
+        let target = to.join(f.file_name().expect("a file"));
+        if target.exists() {
+            return Err(Error::invalid(
+                &target,
+                "a change file of this name is already in the release",
+                "rename one of the two change files, then run again",
+            ));
+        }
+        std::fs::create_dir_all(to).map_err(|e| Error::io("creating", to, e))?;
+        let rest: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| *n != package)
+            .collect();
+        if rest.is_empty() {
+            std::fs::rename(&f, &target).map_err(|e| Error::io("moving", &f, e))?;
+        } else {
+            std::fs::write(&target, &text).map_err(|e| Error::io("writing", &target, e))?;
+            let kept = text.replacen(line, &format!("packages: [{}]", rest.join(", ")), 1);
+            std::fs::write(&f, kept).map_err(|e| Error::io("writing", &f, e))?;
+        }
+        out.push(target);
+    }
+    Ok(out)
+}
+
+/// The `packages: [a, b]` line of a change file's front matter and the
+/// names it lists.
+fn packages_line(text: &str) -> Option<(&str, Vec<String>)> {
+    let front = text.strip_prefix("---")?.split("\n---").next()?;
+    let line = front.lines().find(|l| l.starts_with("packages:"))?;
+    let list = line["packages:".len()..].trim();
+    let inner = list.strip_prefix('[')?.strip_suffix(']')?;
+    let names = inner
+        .split(',')
+        .map(|n| n.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    Some((line, names))
 }

@@ -29,6 +29,41 @@ pub struct Config {
     /// Extra pages `build` writes for every release from the user's own
     /// templates.
     pub outputs: Vec<ExtraOutput>,
+    /// The packages of a monorepo, each released on its own (empty: the
+    /// repository is one package, as usual).
+    pub packages: Vec<Package>,
+}
+
+/// One package of a monorepo: its own tags, versions, change files,
+/// release metadata and notes.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// Names the package on the command line (`--package api`), in
+    /// `.relnotes/changes/<id>/`, `.relnotes/releases/<id>/` and the output
+    /// folder.
+    pub id: String,
+    /// What pages call it (default: the project name and the id).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The files that are the package (globs relative to the repository
+    /// root, `services/api/**`): a commit that changes one belongs to it.
+    pub paths: Vec<String>,
+    /// Its release tags, with `{version}` where the version goes
+    /// (`api/v{version}`, `grep-cli-{version}`, `@acme/web@{version}`).
+    pub tag: String,
+}
+
+impl Package {
+    /// The tag pattern as a regular expression with a `version` group.
+    pub fn tag_pattern(&self) -> String {
+        let (before, after) = self.tag.split_once("{version}").unwrap_or((&self.tag, ""));
+        format!(
+            "^{}(?P<version>.+){}$",
+            regex::escape(before),
+            regex::escape(after)
+        )
+    }
 }
 
 /// An extra page of every release: a template of the user's
@@ -328,6 +363,7 @@ impl Config {
     /// Checks what serde cannot: expressions, and ids that become file
     /// names and links. `text` is the file's text, to point at the place.
     pub fn validate(&self, path: &Path, text: &str) -> Result<()> {
+        self.validate_packages(path, text)?;
         for id in self.segments.keys() {
             if let Some(problem) = crate::domain::text::id_problem(id) {
                 let line = crate::domain::text::locate(text, "segments:", 1).0;
@@ -424,5 +460,77 @@ impl Config {
 
     pub fn segment_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.segments.get(id).map(String::as_str).unwrap_or(id)
+    }
+
+    /// The configuration one package of a monorepo is built with: its tag
+    /// pattern, its name as the project's, and its own output folder.
+    pub fn for_package(&self, p: &Package, repo_dir: &Path) -> Config {
+        let mut c = self.clone();
+        c.tags = Tags {
+            prefix: String::new(),
+            pattern: Some(p.tag_pattern()),
+        };
+        c.project.name = match &p.name {
+            Some(n) => n.clone(),
+            None => format!("{} {}", self.project_name(repo_dir), p.id),
+        };
+        c.output.dir = format!("{}/{}", self.output.dir.trim_end_matches('/'), p.id);
+        c
+    }
+
+    /// Packages with their ids named, for messages.
+    pub fn package_ids(&self) -> String {
+        self.packages
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Each package's id usable, unique, its tag with one `{version}`, its
+    /// paths valid globs.
+    fn validate_packages(&self, path: &Path, text: &str) -> Result<()> {
+        let mut seen = std::collections::BTreeSet::new();
+        let from = crate::domain::text::locate(text, "packages:", 1).0;
+        for p in &self.packages {
+            let at = crate::domain::text::locate(text, &p.id, from);
+            let err = |message: String, help: &str| Error::at(path, at, message, help);
+            if let Some(problem) = crate::domain::text::id_problem(&p.id) {
+                return Err(err(
+                    format!("package id `{}` {problem}", p.id),
+                    "package ids name folders and options: use letters, digits, `-` and `_`",
+                ));
+            }
+            if !seen.insert(p.id.as_str()) {
+                return Err(err(
+                    format!("the package `{}` is listed twice", p.id),
+                    "give each package its own id",
+                ));
+            }
+            if p.tag.matches("{version}").count() != 1 {
+                return Err(err(
+                    format!(
+                        "package `{}`: tag `{}` must contain `{{version}}` once",
+                        p.id, p.tag
+                    ),
+                    "write where the version goes, for example `tag: \"api/v{version}\"`",
+                ));
+            }
+            if p.paths.is_empty() {
+                return Err(err(
+                    format!("package `{}` has no `paths`", p.id),
+                    "list the files that are the package, for example `paths: [\"services/api/**\"]`",
+                ));
+            }
+            for g in &p.paths {
+                if let Err(e) = globset::Glob::new(g) {
+                    return Err(err(
+                        format!("package `{}`: `{g}` is not a glob: {}", p.id, e.kind()),
+                        "use globs relative to the repository root, for example `services/api/**`",
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }

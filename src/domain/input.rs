@@ -125,6 +125,10 @@ pub struct ChangeFront {
     pub audiences: Option<Vec<Audience>>,
     #[serde(default)]
     pub segments: Option<Vec<String>>,
+    /// In a monorepo: the packages a shared change file
+    /// (`changes/unreleased/`) is for.
+    #[serde(default)]
+    pub packages: Option<Vec<String>>,
     #[serde(default)]
     pub prs: Vec<u64>,
     #[serde(default)]
@@ -213,6 +217,10 @@ impl IssueStatus {
 pub struct KnownIssueFront {
     pub id: String,
     pub title: String,
+    /// In a monorepo: the packages it affects (`affects` is their version
+    /// range); empty: every package.
+    #[serde(default)]
+    pub packages: Vec<String>,
     #[schemars(with = "String")]
     pub affects: semver::VersionReq,
     #[serde(default)]
@@ -251,6 +259,9 @@ pub struct IncidentFront {
     /// The release version the incident is about (`1.4.0`).
     #[schemars(with = "String")]
     pub release: semver::Version,
+    /// In a monorepo: the package whose release it is.
+    #[serde(default)]
+    pub package: Option<String>,
     pub title: String,
     #[serde(default = "default_severity")]
     pub severity: Severity,

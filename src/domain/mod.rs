@@ -10,6 +10,7 @@ pub mod config;
 pub mod conventional;
 pub mod input;
 pub mod model;
+pub mod package;
 pub mod readiness;
 pub mod text;
 pub mod version;

@@ -21,6 +21,7 @@ use crate::domain::config::Config;
 use crate::domain::input::Inputs;
 use crate::domain::input::TemplateFile;
 use crate::domain::model::{KnownIssue, Project, Release, Segment};
+use crate::domain::package::PackageFilter;
 use crate::domain::readiness::Stage;
 use crate::error::Result;
 use crate::sources::files::Guard;
@@ -64,6 +65,8 @@ pub struct Sources {
     /// The readiness stage and strictness releases are evaluated at.
     stage: Stage,
     strict: bool,
+    /// In a monorepo: the package these sources are about.
+    package: Option<PackageFilter>,
 }
 
 /// What `assemble` reports besides the releases.
@@ -76,23 +79,41 @@ impl Sources {
     /// Opens the repository at (or above) `path` and reads the inputs that
     /// `target` needs (`None`: all of them).
     pub fn load(path: &Path, target: Option<&Target>) -> Result<Sources> {
+        Sources::load_package(path, target, None)
+    }
+
+    /// The packages of the repository at (or above) `path`, by id (empty:
+    /// it is not a monorepo).
+    pub fn package_ids(path: &Path) -> Result<Vec<String>> {
+        let repo = Repo::open(path)?;
+        let workdir = repo.workdir();
+        let guard = Guard::new(&workdir, Default::default());
+        let config =
+            crate::sources::files::load_config(&guard, &shown_root(&workdir).join(".relnotes"))?;
+        Ok(config.packages.iter().map(|p| p.id.clone()).collect())
+    }
+
+    /// [`Sources::load`] for one package of a monorepo: its tags, the
+    /// commits that belong to it, its change files and release metadata
+    /// (`.relnotes/changes/<id>/`, `.relnotes/releases/<id>/`, and shared
+    /// unreleased change files that name it), the known issues and
+    /// incidents that name it or no package.
+    pub fn load_package(
+        path: &Path,
+        target: Option<&Target>,
+        package: Option<&str>,
+    ) -> Result<Sources> {
         let repo = Repo::open(path)?;
         repo.ensure_complete()?;
         let workdir = repo.workdir();
         // Paths in messages and outputs are relative when relnotes runs at
         // the repository root, as in CI: shorter, and the same on every
         // machine.
-        let here = std::env::current_dir()
-            .ok()
-            .and_then(|d| d.canonicalize().ok());
-        let root = if here.is_some() && here == workdir.canonicalize().ok() {
-            PathBuf::new()
-        } else {
-            workdir.clone()
-        };
+        let root = shown_root(&workdir);
         let dir = root.join(".relnotes");
         let guard = Guard::new(&workdir, Default::default());
         let config = crate::sources::files::load_config(&guard, &dir)?;
+        let (config, package) = package_view(config, package, &workdir)?;
         let guard = guard.with_limits(config.limits.clone());
         let checklist = crate::sources::files::load_checklist(&guard, &dir)?;
         let (tags, mut warnings) = tags::release_tags(&repo, &config)?;
@@ -110,7 +131,12 @@ impl Sources {
             tags.len().checked_sub(1)
         };
         let only = target.and_then(|t| plan::versions_needed(t, &tags, &config));
-        let mut inputs = crate::sources::files::load_inputs(&guard, &dir, only.as_ref())?;
+        let mut inputs = crate::sources::files::load_inputs(
+            &guard,
+            &dir,
+            only.as_ref(),
+            package.as_ref().map(|p| p.id.as_str()),
+        )?;
         warnings.append(&mut inputs.warnings);
         let skip = config
             .commits
@@ -135,6 +161,7 @@ impl Sources {
             unreleased_base,
             stage: Stage::PreRelease,
             strict: false,
+            package,
         })
     }
 
@@ -160,6 +187,30 @@ impl Sources {
     /// Runs `f` with the repository (do not call it again inside `f`).
     fn with_repo<R>(&self, f: impl FnOnce(&Repo) -> Result<R>) -> Result<R> {
         f(&self.repo.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The commits of `to` not reachable from `hide`, newest first; in a
+    /// monorepo, those that belong to the package (the files each changes
+    /// are read once per commit in a run).
+    pub(crate) fn read_commits(
+        &self,
+        to: &str,
+        hide: Option<&str>,
+    ) -> Result<Vec<crate::domain::assemble::Commit>> {
+        self.with_repo(|r| {
+            let mut commits = r.commits(to, hide)?;
+            if let Some(p) = &self.package {
+                let mut keep = Vec::with_capacity(commits.len());
+                for c in commits.drain(..) {
+                    let scope = crate::domain::conventional::parse(&c.message).scope;
+                    if p.owns(scope.as_deref(), &r.changed_paths(&c.id)?) {
+                        keep.push(c);
+                    }
+                }
+                commits = keep;
+            }
+            Ok(commits)
+        })
     }
 
     pub fn project(&self) -> Project {
@@ -251,5 +302,51 @@ impl Sources {
     /// A path relative to the repository root, with `/` separators.
     pub fn rel(&self, p: &Path) -> String {
         assemble::rel(&self.root, p)
+    }
+}
+
+/// The configuration and commit rule of `package`; a monorepo without one
+/// named is an error (each package is released on its own).
+fn package_view(
+    config: Config,
+    package: Option<&str>,
+    workdir: &Path,
+) -> Result<(Config, Option<PackageFilter>)> {
+    match package {
+        Some(id) => {
+            let Some(p) = config.packages.iter().find(|p| p.id == id) else {
+                return Err(crate::error::Error::usage(
+                    format!("no package `{id}` in .relnotes/config.yaml"),
+                    if config.packages.is_empty() {
+                        "the configuration defines no packages: leave out --package".to_string()
+                    } else {
+                        format!("use one of: {}", config.package_ids())
+                    },
+                ));
+            };
+            let filter = PackageFilter::new(p, &config.packages)?;
+            Ok((config.for_package(p, workdir), Some(filter)))
+        }
+        None if !config.packages.is_empty() => Err(crate::error::Error::usage(
+            format!(
+                "this repository has packages ({}): name one with --package",
+                config.package_ids()
+            ),
+            "for example `relnotes --package <id> check`; `relnotes build` without --package builds every package",
+        )),
+        None => Ok((config, None)),
+    }
+}
+
+/// The repository's folder as paths are shown: empty when relnotes runs at
+/// the repository root, as in CI (shorter, and the same on every machine).
+fn shown_root(workdir: &Path) -> PathBuf {
+    let here = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    if here.is_some() && here == workdir.canonicalize().ok() {
+        PathBuf::new()
+    } else {
+        workdir.to_path_buf()
     }
 }

@@ -191,7 +191,7 @@ impl Sources {
             .map(|p| self.peel(&self.tags[p]))
             .transpose()?
             .map(|p| p.commit);
-        let commits = self.with_repo(|r| r.commits(&peeled.commit, prev_commit.as_deref()))?;
+        let commits = self.read_commits(&peeled.commit, prev_commit.as_deref())?;
         Ok(Job {
             version: tag.version.clone(),
             tag: Some((

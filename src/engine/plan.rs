@@ -51,7 +51,7 @@ impl Sources {
     pub(super) fn unreleased_commits(&self) -> Result<Vec<crate::domain::assemble::Commit>> {
         match self.unreleased_range() {
             Some((head, last)) if last.as_deref() != Some(head.as_str()) => {
-                self.with_repo(|r| r.commits(&head, last.as_deref()))
+                self.read_commits(&head, last.as_deref())
             }
             _ => Ok(Vec::new()),
         }

@@ -402,18 +402,33 @@ impl Guard {
 /// With `only`, change files and release metadata are read for those
 /// versions (and `unreleased`) alone: `build --tag` then costs the same
 /// whatever the length of the history. Known issues are always all read.
-pub fn load_inputs(guard: &Guard, dir: &Path, only: Option<&BTreeSet<String>>) -> Result<Inputs> {
+///
+/// For a `package` of a monorepo: its change files are under
+/// `changes/<package>/`, its metadata under `releases/<package>/`, and
+/// shared unreleased change files (`changes/unreleased/`) count when their
+/// `packages` name it; known issues and incidents count when they name it
+/// or no package.
+pub fn load_inputs(
+    guard: &Guard,
+    dir: &Path,
+    only: Option<&BTreeSet<String>>,
+    package: Option<&str>,
+) -> Result<Inputs> {
     let mut inputs = Inputs::default();
+    let (changes_dir, releases_dir) = match package {
+        Some(p) => (dir.join("changes").join(p), dir.join("releases").join(p)),
+        None => (dir.join("changes"), dir.join("releases")),
+    };
     // Change files, release metadata and known issues are listed and
     // parsed at the same time, on every core: listing a thousand
     // release folders one after the other kept a core idle at the start
     // of `build --all`.
     let load = || {
         rayon::join(
-            || load_changes(guard, &dir.join("changes"), only),
+            || load_changes(guard, &changes_dir, only),
             || {
                 rayon::join(
-                    || load_release_metas(guard, dir, only),
+                    || load_release_metas(guard, &releases_dir, only),
                     || {
                         rayon::join(
                             || load_known_issues(guard, dir),
@@ -434,7 +449,27 @@ pub fn load_inputs(guard: &Guard, dir: &Path, only: Option<&BTreeSet<String>>) -
             Ok(pool) => pool.install(load),
             Err(_) => load(),
         };
-    let (changes, w1) = changes?;
+    let (mut changes, w1) = changes?;
+    let (mut known, mut incidents) = (known, incidents);
+    if let Some(p) = package {
+        let (shared, _) = load_changes(
+            guard,
+            &dir.join("changes"),
+            Some(&BTreeSet::from(["unreleased".to_string()])),
+        )?;
+        changes.extend(
+            shared
+                .into_iter()
+                .filter(|c| c.front.packages.iter().flatten().any(|x| x == p)),
+        );
+        let names = |list: &[String]| list.is_empty() || list.iter().any(|x| x == p);
+        if let Ok((k, _)) = &mut known {
+            k.retain(|k| names(&k.front.packages));
+        }
+        if let Ok((i, _)) = &mut incidents {
+            i.retain(|i| i.front.package.as_deref().is_none_or(|x| x == p));
+        }
+    }
     let (metas, w2) = metas?;
     let (known, w3) = known?;
     let (incidents, w4) = incidents?;
@@ -565,13 +600,12 @@ fn load_changes(
 
 fn load_release_metas(
     guard: &Guard,
-    dir: &Path,
+    releases: &Path,
     only: Option<&BTreeSet<String>>,
 ) -> Listed<(String, ReleaseMetaFile)> {
     let mut warnings = Vec::new();
-    let releases = dir.join("releases");
     let paths: Vec<PathBuf> = match only {
-        None => guard.files(&releases, "yaml", &mut warnings)?,
+        None => guard.files(releases, "yaml", &mut warnings)?,
         Some(versions) => {
             let mut paths = Vec::new();
             for v in versions {

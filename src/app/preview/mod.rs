@@ -63,7 +63,7 @@ pub fn run(
         .map_err(|e| Error::io("reading", "the listening address", e))?;
 
     let started = Instant::now();
-    let first = match site::build(&g.repo, &target, &shell) {
+    let first = match site::build(&g.repo, g.package.as_deref(), &target, &shell) {
         Ok(site) => Ok(site),
         Err(e @ (Error::Usage { .. } | Error::Git { .. })) => return Err(e),
         Err(e) => {
@@ -89,12 +89,13 @@ pub fn run(
     let watch = {
         let app = app.clone();
         let repo = g.repo.clone();
+        let package = g.package.clone();
         let quiet = g.quiet;
         // Canonical, as file events name paths (macOS reports /private/tmp
         // for /tmp).
         let workdir = workdir.canonicalize().unwrap_or(workdir);
         watch::start(workdir.join(".relnotes"), move |paths| {
-            rebuild(&app, &repo, &target, paths, quiet)
+            rebuild(&app, (&repo, package.as_deref()), &target, paths, quiet)
         })?
     };
 
@@ -149,9 +150,15 @@ pub fn run(
 }
 
 /// Rebuilds after a change and publishes the outcome.
-fn rebuild(app: &App, repo: &std::path::Path, target: &Target, paths: &[PathBuf], quiet: bool) {
+fn rebuild(
+    app: &App,
+    (repo, package): (&std::path::Path, Option<&str>),
+    target: &Target,
+    paths: &[PathBuf],
+    quiet: bool,
+) {
     let started = Instant::now();
-    let result = settled(|| site::build(repo, target, &app.shell), SETTLE);
+    let result = settled(|| site::build(repo, package, target, &app.shell), SETTLE);
     let had_error = app.snapshot().error.is_some();
     match result {
         Ok(site) => {

@@ -61,8 +61,8 @@ pub struct Site {
 }
 
 /// Reads the sources and renders everything the preview serves.
-pub fn build(repo: &Path, target: &Target, shell: &Shell) -> Result<Site> {
-    let sources = Sources::load(repo, Some(target))?;
+pub fn build(repo: &Path, package: Option<&str>, target: &Target, shell: &Shell) -> Result<Site> {
+    let sources = Sources::load_package(repo, Some(target), package)?;
     let renderer = Renderer::new(&sources.templates("")?)?;
     let assembled = sources.assemble(target)?;
     let project = &assembled.project;

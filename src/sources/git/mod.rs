@@ -207,6 +207,51 @@ impl Repo {
             .map(|c| c.id().to_string())
     }
 
+    /// The files commit `id` changes compared with its first parent (every
+    /// file of a root commit), relative to the repository root. Read once
+    /// per commit in a run, whatever the number of packages asking.
+    pub fn changed_paths(&self, id: &str) -> Result<std::sync::Arc<[String]>> {
+        static SEEN: std::sync::LazyLock<
+            std::sync::Mutex<HashMap<git2::Oid, std::sync::Arc<[String]>>>,
+        > = std::sync::LazyLock::new(Default::default);
+        let o = oid(id)?;
+        if let Some(p) = SEEN.lock().unwrap_or_else(|e| e.into_inner()).get(&o) {
+            return Ok(p.clone());
+        }
+        let fail = |e: git2::Error| Error::Git {
+            message: format!("reading the files commit {id} changes: {}", e.message()),
+            help: "check that the repository is complete (`git fsck`)".into(),
+        };
+        let commit = self.repo.find_commit(o).map_err(fail)?;
+        let tree = commit.tree().map_err(fail)?;
+        let parent = match commit.parent(0) {
+            Ok(p) => Some(p.tree().map_err(fail)?),
+            Err(_) => None,
+        };
+        let diff = self
+            .repo
+            .diff_tree_to_tree(parent.as_ref(), Some(&tree), None)
+            .map_err(fail)?;
+        let mut paths: Vec<String> = Vec::new();
+        for d in diff.deltas() {
+            for f in [d.old_file(), d.new_file()] {
+                if let Some(p) = f.path() {
+                    let p = p.to_string_lossy().replace('\\', "/");
+                    if paths.last() != Some(&p) {
+                        paths.push(p);
+                    }
+                }
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        let paths: std::sync::Arc<[String]> = paths.into();
+        SEEN.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(o, paths.clone());
+        Ok(paths)
+    }
+
     /// Whether commit `ancestor` is reachable from commit `of` (or is it).
     pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
         let (a, b) = (oid(ancestor)?, oid(of)?);

@@ -65,6 +65,10 @@ pub struct Step {
     /// Merge this branch into the current one.
     #[serde(default)]
     pub merge: Option<String>,
+    /// With `commit`: files the commit changes (paths from the repository
+    /// root), besides the sample's `CHANGES.txt`.
+    #[serde(default)]
+    pub files: Vec<String>,
     /// Tag the current commit.
     #[serde(default)]
     pub tag: Option<String>,
@@ -95,32 +99,51 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
     let mut first_tagged: Option<git2::Oid> = None;
     let mut counter = 0u64;
 
-    let mut write_commit = |message: &[u8], author: &str, at: i64, parents: &[git2::Oid]| {
-        counter += 1;
-        // One small file whose content changes with each commit, so that
-        // every commit has its own tree, as in a real history.
-        let blob = odb
-            .write(
-                git2::ObjectType::Blob,
-                format!("change {counter}\n").as_bytes(),
-            )
-            .map_err(fail)?;
-        let mut tb = repo.treebuilder(None).map_err(fail)?;
-        tb.insert("CHANGES.txt", blob, 0o100644).map_err(fail)?;
-        let tree = tb.write().map_err(fail)?;
-        let mut buf = Vec::new();
-        buf.extend_from_slice(format!("tree {tree}\n").as_bytes());
-        for p in parents {
-            buf.extend_from_slice(format!("parent {p}\n").as_bytes());
-        }
-        let who = format!("{author} {at} +0000");
-        buf.extend_from_slice(format!("author {who}\ncommitter {who}\n\n").as_bytes());
-        buf.extend_from_slice(message);
-        if !message.ends_with(b"\n") {
-            buf.push(b'\n');
-        }
-        odb.write(git2::ObjectType::Commit, &buf).map_err(fail)
-    };
+    let empty = repo
+        .treebuilder(None)
+        .and_then(|t| t.write())
+        .map_err(fail)?;
+    let mut write_commit =
+        |message: &[u8], author: &str, at: i64, parents: &[git2::Oid], files: &[String]| {
+            counter += 1;
+            // One small file whose content changes with each commit, so that
+            // every commit has its own tree, as in a real history; and the
+            // step's own files, over the first parent's tree.
+            let blob = odb
+                .write(
+                    git2::ObjectType::Blob,
+                    format!("change {counter}\n").as_bytes(),
+                )
+                .map_err(fail)?;
+            let base = match parents.first() {
+                Some(p) => repo.find_commit(*p).and_then(|c| c.tree()).map_err(fail)?,
+                None => repo.find_tree(empty).map_err(fail)?,
+            };
+            let mut update = git2::build::TreeUpdateBuilder::new();
+            update.upsert("CHANGES.txt", blob, git2::FileMode::Blob);
+            for f in files {
+                let content = odb
+                    .write(
+                        git2::ObjectType::Blob,
+                        format!("{f}: change {counter}\n").as_bytes(),
+                    )
+                    .map_err(fail)?;
+                update.upsert(f.as_str(), content, git2::FileMode::Blob);
+            }
+            let tree = update.create_updated(&repo, &base).map_err(fail)?;
+            let mut buf = Vec::new();
+            buf.extend_from_slice(format!("tree {tree}\n").as_bytes());
+            for p in parents {
+                buf.extend_from_slice(format!("parent {p}\n").as_bytes());
+            }
+            let who = format!("{author} {at} +0000");
+            buf.extend_from_slice(format!("author {who}\ncommitter {who}\n\n").as_bytes());
+            buf.extend_from_slice(message);
+            if !message.ends_with(b"\n") {
+                buf.push(b'\n');
+            }
+            odb.write(git2::ObjectType::Commit, &buf).map_err(fail)
+        };
 
     for step in &spec.steps {
         let at = step.at.map(|t| t.as_second()).unwrap_or(time);
@@ -151,7 +174,7 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
                 .clone()
                 .unwrap_or_else(|| format!("Merge branch '{m}'"));
             let parents: Vec<git2::Oid> = ours.into_iter().chain([theirs]).collect();
-            let id = write_commit(msg.as_bytes(), author, at, &parents)?;
+            let id = write_commit(msg.as_bytes(), author, at, &parents, &step.files)?;
             heads.insert(current.clone(), id);
         } else if let Some(msg) = &step.commit {
             let bytes: Vec<u8> = if step.latin1 {
@@ -162,7 +185,7 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
                 msg.as_bytes().to_vec()
             };
             let parents: Vec<git2::Oid> = heads.get(&current).copied().into_iter().collect();
-            let id = write_commit(&bytes, author, at, &parents)?;
+            let id = write_commit(&bytes, author, at, &parents, &step.files)?;
             heads.insert(current.clone(), id);
         }
         if let Some(t) = &step.tag {

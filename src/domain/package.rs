@@ -1,0 +1,111 @@
+//! Which commits belong to a package of a monorepo. A commit belongs to the
+//! packages whose files it changes, compared with its first parent (a
+//! merge, too, belongs to the packages whose files it brings in); a
+//! Conventional Commit scope that names a package overrides the paths: the
+//! commit belongs to that package alone.
+
+use crate::domain::config::Package;
+use crate::error::{Error, Result};
+
+/// One package's rule, ready to apply.
+#[derive(Debug, Clone)]
+pub struct PackageFilter {
+    pub id: String,
+    globs: globset::GlobSet,
+    /// The other packages' ids: a scope naming one takes the commit away.
+    others: Vec<String>,
+}
+
+impl PackageFilter {
+    pub fn new(package: &Package, all: &[Package]) -> Result<Self> {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &package.paths {
+            let glob = globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    Error::usage(
+                        format!(
+                            "package `{}`: `{g}` is not a glob: {}",
+                            package.id,
+                            e.kind()
+                        ),
+                        "fix `paths` in .relnotes/config.yaml",
+                    )
+                })?;
+            b.add(glob);
+            // `services/api` names the folder: everything below it too.
+            if !g.contains(['*', '?', '[', '{']) {
+                let below = format!("{}/**", g.trim_end_matches('/'));
+                if let Ok(glob) = globset::Glob::new(&below) {
+                    b.add(glob);
+                }
+            }
+        }
+        let globs = b.build().map_err(|e| {
+            Error::usage(
+                format!("package `{}`: {e}", package.id),
+                "fix `paths` in .relnotes/config.yaml",
+            )
+        })?;
+        Ok(PackageFilter {
+            id: package.id.clone(),
+            globs,
+            others: all
+                .iter()
+                .filter(|p| p.id != package.id)
+                .map(|p| p.id.clone())
+                .collect(),
+        })
+    }
+
+    /// Whether a commit with this Conventional Commit `scope` that changes
+    /// `paths` belongs to the package.
+    pub fn owns(&self, scope: Option<&str>, paths: &[String]) -> bool {
+        match scope {
+            Some(s) if s == self.id => true,
+            Some(s) if self.others.iter().any(|o| o == s) => false,
+            _ => paths.iter().any(|p| self.globs.is_match(p)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(id: &str, paths: &[&str]) -> Package {
+        Package {
+            id: id.into(),
+            name: None,
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+            tag: format!("{id}-{{version}}"),
+        }
+    }
+
+    #[test]
+    fn paths_decide_and_a_package_scope_overrides_them() {
+        let all = [
+            package("api", &["services/api"]),
+            package("web", &["apps/web/**", "shared/*.css"]),
+        ];
+        let api = PackageFilter::new(&all[0], &all).unwrap();
+        let web = PackageFilter::new(&all[1], &all).unwrap();
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(api.owns(None, &p(&["services/api/src/main.rs"])));
+        assert!(!api.owns(None, &p(&["services/apis/x.rs"])));
+        assert!(web.owns(Some("ui"), &p(&["apps/web/index.ts"])));
+        assert!(web.owns(None, &p(&["shared/site.css"])));
+        assert!(
+            !web.owns(None, &p(&["shared/deep/site.css"])),
+            "* stays in its folder"
+        );
+        // A commit touching both belongs to both...
+        let both = p(&["services/api/a.rs", "apps/web/b.ts"]);
+        assert!(api.owns(None, &both) && web.owns(None, &both));
+        // ...unless its scope names one of them.
+        assert!(api.owns(Some("api"), &both) && !web.owns(Some("api"), &both));
+        assert!(web.owns(Some("web"), &p(&["README.md"])));
+        assert!(!api.owns(None, &p(&["README.md"])));
+    }
+}
