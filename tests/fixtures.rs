@@ -34,6 +34,7 @@ macro_rules! cases {
 }
 
 cases! {
+    monorepo => "monorepo",
     checklist => "checklist",
     octoacme => "octoacme",
     plain_conventional => "plain-conventional",

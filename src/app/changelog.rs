@@ -17,7 +17,11 @@ pub fn run(g: &Global, args: ChangelogArgs) -> Result<Outcome> {
     let sources = super::load(g, Some(&Target::All))?;
     let path: PathBuf = match args.out {
         Some(p) => p,
-        None => sources.root.join("CHANGELOG.md"),
+        // A package's changelog goes in its own folder.
+        None => match sources.package_folder() {
+            Some(folder) => sources.root.join(folder).join("CHANGELOG.md"),
+            None => sources.root.join("CHANGELOG.md"),
+        },
     };
     if path.is_dir() {
         return Err(Error::usage(

@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct PackageFilter {
     pub id: String,
+    /// The folder the package lives in (its first path up to any glob
+    /// character), where its CHANGELOG.md goes.
+    pub folder: Option<String>,
     globs: globset::GlobSet,
     /// The other packages' ids: a scope naming one takes the commit away.
     others: Vec<String>,
@@ -48,8 +51,17 @@ impl PackageFilter {
                 "fix `paths` in .relnotes/config.yaml",
             )
         })?;
+        let folder = package.paths.first().and_then(|g| {
+            let parts: Vec<&str> = g
+                .split('/')
+                .take_while(|part| !part.contains(['*', '?', '[', '{']))
+                .filter(|part| !part.is_empty())
+                .collect();
+            (!parts.is_empty()).then(|| parts.join("/"))
+        });
         Ok(PackageFilter {
             id: package.id.clone(),
+            folder,
             globs,
             others: all
                 .iter()
@@ -107,5 +119,7 @@ mod tests {
         assert!(api.owns(Some("api"), &both) && !web.owns(Some("api"), &both));
         assert!(web.owns(Some("web"), &p(&["README.md"])));
         assert!(!api.owns(None, &p(&["README.md"])));
+        assert_eq!(api.folder.as_deref(), Some("services/api"));
+        assert_eq!(web.folder.as_deref(), Some("apps/web"));
     }
 }

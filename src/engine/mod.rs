@@ -189,6 +189,11 @@ impl Sources {
         f(&self.repo.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
+    /// In a monorepo: the folder of the package these sources are about.
+    pub fn package_folder(&self) -> Option<&str> {
+        self.package.as_ref().and_then(|p| p.folder.as_deref())
+    }
+
     /// The commits of `to` not reachable from `hide`, newest first; in a
     /// monorepo, those that belong to the package (the files each changes
     /// are read once per commit in a run).

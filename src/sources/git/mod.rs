@@ -49,6 +49,8 @@ pub struct Repo {
     replace: HashMap<git2::Oid, git2::Oid>,
     /// `info/grafts`: commit -> the parents it is given.
     grafts: HashMap<git2::Oid, Vec<git2::Oid>>,
+    /// Trees read to list the files commits change (monorepos).
+    trees: TreeCache,
 }
 
 /// A tag as listed: its name and what its reference points to. Listing
@@ -112,6 +114,7 @@ impl Repo {
             last_walk: Default::default(),
             replace,
             grafts,
+            trees: TreeCache::default(),
         })
     }
 
@@ -223,26 +226,10 @@ impl Repo {
             help: "check that the repository is complete (`git fsck`)".into(),
         };
         let commit = self.repo.find_commit(o).map_err(fail)?;
-        let tree = commit.tree().map_err(fail)?;
-        let parent = match commit.parent(0) {
-            Ok(p) => Some(p.tree().map_err(fail)?),
-            Err(_) => None,
-        };
-        let diff = self
-            .repo
-            .diff_tree_to_tree(parent.as_ref(), Some(&tree), None)
-            .map_err(fail)?;
+        let tree = commit.tree_id();
+        let parent = commit.parent(0).ok().map(|p| p.tree_id());
         let mut paths: Vec<String> = Vec::new();
-        for d in diff.deltas() {
-            for f in [d.old_file(), d.new_file()] {
-                if let Some(p) = f.path() {
-                    let p = p.to_string_lossy().replace('\\', "/");
-                    if paths.last() != Some(&p) {
-                        paths.push(p);
-                    }
-                }
-            }
-        }
+        changed_files(&self.repo, &self.trees, parent, Some(tree), "", &mut paths).map_err(fail)?;
         paths.sort();
         paths.dedup();
         let paths: std::sync::Arc<[String]> = paths.into();
@@ -285,6 +272,90 @@ impl Repo {
         *self.last_walk.borrow_mut() = std::mem::take(&mut walk.known);
         Ok(walk.into_sorted())
     }
+}
+
+/// A tree's entries: name, id, and whether it is a folder.
+type TreeEntries = std::sync::Arc<Vec<(Vec<u8>, git2::Oid, bool)>>;
+
+/// Trees read while listing changed files. A commit's tree is its child's
+/// parent tree: each is read once, not twice. Bounded: cleared when full.
+#[derive(Default)]
+struct TreeCache(std::cell::RefCell<HashMap<git2::Oid, TreeEntries>>);
+
+impl TreeCache {
+    const MAX: usize = 1 << 14;
+
+    fn entries(
+        &self,
+        repo: &git2::Repository,
+        id: git2::Oid,
+    ) -> std::result::Result<TreeEntries, git2::Error> {
+        if let Some(e) = self.0.borrow().get(&id) {
+            return Ok(e.clone());
+        }
+        let tree = repo.find_tree(id)?;
+        let e: TreeEntries = std::sync::Arc::new(
+            tree.iter()
+                .map(|e| {
+                    let dir = e.kind() == Some(git2::ObjectType::Tree);
+                    (e.name_bytes().to_vec(), e.id(), dir)
+                })
+                .collect(),
+        );
+        let mut map = self.0.borrow_mut();
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        map.insert(id, e.clone());
+        Ok(e)
+    }
+}
+
+/// The files that differ between trees `a` and `b` (either may be
+/// missing), below `prefix`. Subtrees with the same id on both sides are
+/// passed over unread: a commit that changes two files reads only the
+/// trees on their paths, which is what makes this faster than a full diff.
+fn changed_files(
+    repo: &git2::Repository,
+    cache: &TreeCache,
+    a: Option<git2::Oid>,
+    b: Option<git2::Oid>,
+    prefix: &str,
+    out: &mut Vec<String>,
+) -> std::result::Result<(), git2::Error> {
+    let entries = |t: Option<git2::Oid>| -> std::result::Result<Option<TreeEntries>, git2::Error> {
+        t.map(|t| cache.entries(repo, t)).transpose()
+    };
+    let (ea, eb) = (entries(a)?, entries(b)?);
+    let empty = Vec::new();
+    let (ea, eb) = (
+        ea.as_deref().unwrap_or(&empty),
+        eb.as_deref().unwrap_or(&empty),
+    );
+    // Both lists are in git's tree order; a merge by name needs only that
+    // equal names meet, so sort copies of the names plainly.
+    let mut names: Vec<&Vec<u8>> = ea.iter().chain(eb.iter()).map(|e| &e.0).collect();
+    names.sort();
+    names.dedup();
+    let find = |list: &'_ [(Vec<u8>, git2::Oid, bool)], n: &[u8]| {
+        list.iter().find(|e| e.0 == n).map(|e| (e.1, e.2))
+    };
+    for name in names {
+        let (x, y) = (find(ea, name), find(eb, name));
+        if x.map(|e| e.0) == y.map(|e| e.0) {
+            continue;
+        }
+        let path = format!("{prefix}{}", String::from_utf8_lossy(name));
+        let dir = |e: Option<(git2::Oid, bool)>| e.filter(|e| e.1).map(|e| e.0);
+        if dir(x).is_some() || dir(y).is_some() {
+            changed_files(repo, cache, dir(x), dir(y), &format!("{path}/"), out)?;
+        }
+        // A file on either side (a file that became a folder counts too).
+        if x.is_some_and(|e| !e.1) || y.is_some_and(|e| !e.1) {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// A commit id as a map key: compared and hashed as plain bytes (a
