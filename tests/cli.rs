@@ -207,6 +207,7 @@ fn schema_describes_every_input_file() {
                 "qa",
                 "incident",
                 "checks",
+                "packages",
             ][..],
         ),
         (

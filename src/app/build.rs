@@ -45,10 +45,61 @@ pub fn run(g: &Global, req: BuildRequest) -> Result<Outcome> {
                 g.say(format!("package {id}:"));
                 run_one(&one, req)?;
             }
+            build_products(g, &req)?;
             return Ok(Outcome::Success);
         }
     }
     run_one(g, req)
+}
+
+/// The product releases of a monorepo (`releases/<version>.yaml` naming
+/// package versions): one customer page each, in `products/<version>/`
+/// of the output.
+fn build_products(g: &Global, req: &BuildRequest) -> Result<()> {
+    let products = engine::products::products(&g.repo)?;
+    if products.is_empty() {
+        return Ok(());
+    }
+    let sources = Sources::load_package(
+        &g.repo,
+        None,
+        products[0].parts.first().map(|p| p.package.as_str()),
+    )?;
+    let out = match &req.out {
+        Some(o) => o.join("products"),
+        None => {
+            let dir = Path::new(&sources.config.output.dir)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            sources.root.join(dir).join("products")
+        }
+    };
+    let renderer = Renderer::new(&sources.templates("")?)?;
+    let formats = if req.formats.is_empty() {
+        sources.config.output.formats.clone()
+    } else {
+        req.formats.clone()
+    };
+    let staging = Staging::new(&out, Mode::Replace, &sources.protected())?;
+    for p in &products {
+        for f in sorted(formats.clone()) {
+            let text = renderer.render_product(p, f)?;
+            staging.write(&format!("{}/index.{}", p.version, f.ext()), text.as_bytes())?;
+        }
+        g.say(format!(
+            "product {}{}: {}",
+            p.version,
+            if p.ready() {
+                ""
+            } else {
+                " (not ready: a package release in it is not)"
+            },
+            out.join(&p.version).display()
+        ));
+    }
+    staging.commit()?;
+    Ok(())
 }
 
 fn run_one(g: &Global, req: BuildRequest) -> Result<Outcome> {

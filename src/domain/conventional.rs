@@ -35,6 +35,28 @@ static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a literal pattern compiles")
 });
 
+/// The scope of a Conventional Commit subject (`feat(api): ...` gives
+/// `api`), read from the subject alone: what deciding a commit's package
+/// needs, without parsing the whole message.
+pub fn scope_of(message: &str) -> Option<&str> {
+    let subject = message.trim_start().lines().next()?.trim();
+    let colon = subject.find(':')?;
+    let head = subject[..colon]
+        .strip_suffix('!')
+        .unwrap_or(&subject[..colon]);
+    let open = head.find('(')?;
+    let kind = &head[..open];
+    if kind.is_empty()
+        || !kind
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
+    let scope = head[open + 1..].strip_suffix(')')?.trim();
+    (!scope.is_empty()).then_some(scope)
+}
+
 pub fn parse(message: &str) -> Parsed {
     let message = message.trim();
     let subject = message.lines().next().unwrap_or("").trim();
@@ -182,5 +204,25 @@ mod tests {
         assert_eq!(p.description, "Update README");
         assert_eq!(p.co_authors, vec!["Ravi Shah"]);
         assert_eq!(p.body, None);
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::{parse, scope_of};
+
+    #[test]
+    fn the_scope_is_read_from_the_subject_as_the_full_parser_reads_it() {
+        for m in [
+            "feat(api): webhooks",
+            "fix(cli)!: flags\n\nbody",
+            "\n\nfeat(web-app): dark mode",
+            "feat: no scope",
+            "Merge branch 'x'",
+            "docs(README: typo",
+            "(api): no type",
+        ] {
+            assert_eq!(scope_of(m), parse(m).scope.as_deref(), "{m:?}");
+        }
     }
 }

@@ -828,6 +828,10 @@ pub struct ReleaseMeta {
     /// (`.relnotes/checklist.yaml`) adds with `field: checks.<name>`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub checks: BTreeMap<String, Check>,
+    /// In a monorepo, a product release (`releases/2026.04.yaml` at the
+    /// top of `releases/`): the package versions it bundles, by package id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub packages: BTreeMap<String, String>,
 }
 
 /// A segment's own summary and highlights for one release.

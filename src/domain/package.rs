@@ -4,7 +4,9 @@
 //! Conventional Commit scope that names a package overrides the paths: the
 //! commit belongs to that package alone.
 
-use crate::domain::config::Package;
+use crate::domain::config::{Config, Package};
+use crate::domain::input::ReleaseMeta;
+use crate::domain::model::{Project, Release};
 use crate::error::{Error, Result};
 
 /// One package's rule, ready to apply.
@@ -79,6 +81,32 @@ impl PackageFilter {
             Some(s) if self.others.iter().any(|o| o == s) => false,
             _ => paths.iter().any(|p| self.globs.is_match(p)),
         }
+    }
+}
+
+/// One product release and the package releases it bundles.
+pub struct Product {
+    /// The file name without `.yaml` (`2026.04`).
+    pub version: String,
+    pub meta: ReleaseMeta,
+    /// The metadata file, as paths are shown.
+    pub path: String,
+    pub project: String,
+    pub parts: Vec<Part>,
+}
+
+/// A package release in a product.
+pub struct Part {
+    pub package: String,
+    pub project: Project,
+    pub config: Config,
+    pub release: Release,
+}
+
+impl Product {
+    /// Every package release is ready.
+    pub fn ready(&self) -> bool {
+        self.parts.iter().all(|p| p.release.readiness.ready)
     }
 }
 

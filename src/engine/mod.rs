@@ -10,6 +10,7 @@
 pub mod fingerprint;
 pub mod pipeline;
 pub mod plan;
+pub mod products;
 pub mod staging;
 pub mod tags;
 
@@ -103,8 +104,12 @@ impl Sources {
         target: Option<&Target>,
         package: Option<&str>,
     ) -> Result<Sources> {
-        let repo = Repo::open(path)?;
+        let mut repo = Repo::open(path)?;
         repo.ensure_complete()?;
+        if package.is_some() {
+            // The packages of a monorepo walk the same history.
+            repo.share_commits();
+        }
         let workdir = repo.workdir();
         // Paths in messages and outputs are relative when relnotes runs at
         // the repository root, as in CI: shorter, and the same on every
@@ -207,8 +212,8 @@ impl Sources {
             if let Some(p) = &self.package {
                 let mut keep = Vec::with_capacity(commits.len());
                 for c in commits.drain(..) {
-                    let scope = crate::domain::conventional::parse(&c.message).scope;
-                    if p.owns(scope.as_deref(), &r.changed_paths(&c.id)?) {
+                    let scope = crate::domain::conventional::scope_of(&c.message);
+                    if p.owns(scope, &r.changed_paths(&c.id)?) {
                         keep.push(c);
                     }
                 }
@@ -345,7 +350,7 @@ fn package_view(
 
 /// The repository's folder as paths are shown: empty when relnotes runs at
 /// the repository root, as in CI (shorter, and the same on every machine).
-fn shown_root(workdir: &Path) -> PathBuf {
+pub(crate) fn shown_root(workdir: &Path) -> PathBuf {
     let here = std::env::current_dir()
         .ok()
         .and_then(|d| d.canonicalize().ok());

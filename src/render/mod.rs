@@ -51,6 +51,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("readiness.md", include_str!("../../templates/readiness.md")),
     ("changelog.md", include_str!("../../templates/changelog.md")),
     ("checklist.md", include_str!("../../templates/checklist.md")),
+    ("product.md", include_str!("../../templates/product.md")),
+    ("product.html", include_str!("../../templates/product.html")),
     (
         "checklist.html",
         include_str!("../../templates/checklist.html"),
@@ -262,6 +264,77 @@ impl Renderer {
             }
         }
         Ok(())
+    }
+
+    /// The customer page of a monorepo's product release: each package's
+    /// customer notes, and whether every package release is ready.
+    pub fn render_product(
+        &self,
+        product: &crate::domain::package::Product,
+        format: Format,
+    ) -> Result<String> {
+        #[derive(Serialize)]
+        struct Title {
+            title: String,
+        }
+        #[derive(Serialize)]
+        struct ProductInfo {
+            version: String,
+            ready: bool,
+            not_ready: Vec<String>,
+            summary: Option<Text>,
+        }
+        #[derive(Serialize)]
+        struct PartCtx {
+            id: String,
+            name: String,
+            version: String,
+            ready: bool,
+            customer: PageCtx,
+        }
+        #[derive(Serialize)]
+        struct Ctx {
+            page: Title,
+            product: ProductInfo,
+            packages: Vec<PartCtx>,
+        }
+        let packages = product
+            .parts
+            .iter()
+            .map(|p| {
+                let cache = ReleaseCache::new(&p.config, &p.release, format);
+                let spec = &pages_for(&p.config, &[])[0];
+                PartCtx {
+                    id: p.package.clone(),
+                    name: p.project.name.clone(),
+                    version: p.release.version.clone(),
+                    ready: p.release.readiness.ready,
+                    customer: page_context(&p.project, &p.config, &p.release, &cache, spec, format),
+                }
+            })
+            .collect();
+        let ctx = Ctx {
+            page: Title {
+                title: format!("{} {}: release notes", product.project, product.version),
+            },
+            product: ProductInfo {
+                version: product.version.clone(),
+                ready: product.ready(),
+                not_ready: product
+                    .parts
+                    .iter()
+                    .filter(|p| !p.release.readiness.ready)
+                    .map(|p| format!("{} {}", p.project.name, p.release.version))
+                    .collect(),
+                summary: product
+                    .meta
+                    .summary
+                    .as_deref()
+                    .map(|s| Text::block(s, format, &[])),
+            },
+            packages,
+        };
+        self.render_named(&format!("product.{}", format.ext()), &ctx)
     }
 
     /// The Release Readiness Checklist document in `format`.

@@ -347,6 +347,16 @@ pub fn load_config(guard: &Guard, dir: &Path) -> Result<Config> {
     Ok(config)
 }
 
+/// The product releases of a monorepo: the files at the top of
+/// `releases/` whose `packages` name the package versions they bundle.
+pub fn load_products(guard: &Guard, dir: &Path) -> Result<Vec<(String, ReleaseMetaFile)>> {
+    let (metas, _) = load_release_metas(guard, &dir.join("releases"), None)?;
+    Ok(metas
+        .into_iter()
+        .filter(|(_, m)| !m.meta.packages.is_empty())
+        .collect())
+}
+
 /// The built-in Release Readiness Checklist.
 pub const BUILTIN_CHECKLIST: &str = include_str!("../../templates/checklist.yaml");
 

@@ -51,6 +51,11 @@ pub struct Repo {
     grafts: HashMap<git2::Oid, Vec<git2::Oid>>,
     /// Trees read to list the files commits change (monorepos).
     trees: TreeCache,
+    /// Decoded commits are shared with the run's other repositories.
+    share: bool,
+    /// Commit -> its tree, for commits read while sharing (monorepos): the
+    /// files a commit changes are then found without reading it again.
+    tree_ids: std::cell::RefCell<IdMap<git2::Oid>>,
 }
 
 /// A tag as listed: its name and what its reference points to. Listing
@@ -115,6 +120,8 @@ impl Repo {
             replace,
             grafts,
             trees: TreeCache::default(),
+            share: false,
+            tree_ids: Default::default(),
         })
     }
 
@@ -214,20 +221,32 @@ impl Repo {
     /// file of a root commit), relative to the repository root. Read once
     /// per commit in a run, whatever the number of packages asking.
     pub fn changed_paths(&self, id: &str) -> Result<std::sync::Arc<[String]>> {
-        static SEEN: std::sync::LazyLock<
-            std::sync::Mutex<HashMap<git2::Oid, std::sync::Arc<[String]>>>,
-        > = std::sync::LazyLock::new(Default::default);
+        static SEEN: std::sync::LazyLock<std::sync::Mutex<IdMap<std::sync::Arc<[String]>>>> =
+            std::sync::LazyLock::new(Default::default);
         let o = oid(id)?;
-        if let Some(p) = SEEN.lock().unwrap_or_else(|e| e.into_inner()).get(&o) {
+        if let Some(p) = SEEN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&Id::from(o))
+        {
             return Ok(p.clone());
         }
         let fail = |e: git2::Error| Error::Git {
             message: format!("reading the files commit {id} changes: {}", e.message()),
             help: "check that the repository is complete (`git fsck`)".into(),
         };
-        let commit = self.repo.find_commit(o).map_err(fail)?;
-        let tree = commit.tree_id();
-        let parent = commit.parent(0).ok().map(|p| p.tree_id());
+        let tree_of = |c: git2::Oid| -> Result<git2::Oid> {
+            if let Some(t) = self.tree_ids.borrow().get(&Id::from(c)) {
+                return Ok(*t);
+            }
+            Ok(self.repo.find_commit(c).map_err(fail)?.tree_id())
+        };
+        let first_parent = match shared_commits().get(&Id::from(o)) {
+            Some((_, parents, _)) => parents.first().copied(),
+            None => self.repo.find_commit(o).map_err(fail)?.parent_ids().next(),
+        };
+        let tree = tree_of(o)?;
+        let parent = first_parent.map(tree_of).transpose()?;
         let mut paths: Vec<String> = Vec::new();
         changed_files(&self.repo, &self.trees, parent, Some(tree), "", &mut paths).map_err(fail)?;
         paths.sort();
@@ -235,7 +254,7 @@ impl Repo {
         let paths: std::sync::Arc<[String]> = paths.into();
         SEEN.lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(o, paths.clone());
+            .insert(Id::from(o), paths.clone());
         Ok(paths)
     }
 
@@ -280,7 +299,7 @@ type TreeEntries = std::sync::Arc<Vec<(Vec<u8>, git2::Oid, bool)>>;
 /// Trees read while listing changed files. A commit's tree is its child's
 /// parent tree: each is read once, not twice. Bounded: cleared when full.
 #[derive(Default)]
-struct TreeCache(std::cell::RefCell<HashMap<git2::Oid, TreeEntries>>);
+struct TreeCache(std::cell::RefCell<IdMap<TreeEntries>>);
 
 impl TreeCache {
     const MAX: usize = 1 << 14;
@@ -290,23 +309,26 @@ impl TreeCache {
         repo: &git2::Repository,
         id: git2::Oid,
     ) -> std::result::Result<TreeEntries, git2::Error> {
-        if let Some(e) = self.0.borrow().get(&id) {
+        if let Some(e) = self.0.borrow().get(&Id::from(id)) {
             return Ok(e.clone());
         }
         let tree = repo.find_tree(id)?;
-        let e: TreeEntries = std::sync::Arc::new(
-            tree.iter()
-                .map(|e| {
-                    let dir = e.kind() == Some(git2::ObjectType::Tree);
-                    (e.name_bytes().to_vec(), e.id(), dir)
-                })
-                .collect(),
-        );
+        // By plain name order (git's own order sorts a folder as if its
+        // name ended in `/`), so that two trees merge in one pass.
+        let mut list: Vec<(Vec<u8>, git2::Oid, bool)> = tree
+            .iter()
+            .map(|e| {
+                let dir = e.kind() == Some(git2::ObjectType::Tree);
+                (e.name_bytes().to_vec(), e.id(), dir)
+            })
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        let e: TreeEntries = std::sync::Arc::new(list);
         let mut map = self.0.borrow_mut();
         if map.len() >= Self::MAX {
             map.clear();
         }
-        map.insert(id, e.clone());
+        map.insert(Id::from(id), e.clone());
         Ok(e)
     }
 }
@@ -332,26 +354,32 @@ fn changed_files(
         ea.as_deref().unwrap_or(&empty),
         eb.as_deref().unwrap_or(&empty),
     );
-    // Both lists are in git's tree order; a merge by name needs only that
-    // equal names meet, so sort copies of the names plainly.
-    let mut names: Vec<&Vec<u8>> = ea.iter().chain(eb.iter()).map(|e| &e.0).collect();
-    names.sort();
-    names.dedup();
-    let find = |list: &'_ [(Vec<u8>, git2::Oid, bool)], n: &[u8]| {
-        list.iter().find(|e| e.0 == n).map(|e| (e.1, e.2))
-    };
-    for name in names {
-        let (x, y) = (find(ea, name), find(eb, name));
-        if x.map(|e| e.0) == y.map(|e| e.0) {
+    // Both lists are sorted by name: walk them side by side.
+    let (mut i, mut j) = (0, 0);
+    while i < ea.len() || j < eb.len() {
+        let order = match (ea.get(i), eb.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (x, y) = match order {
+            std::cmp::Ordering::Less => (ea.get(i), None),
+            std::cmp::Ordering::Greater => (None, eb.get(j)),
+            std::cmp::Ordering::Equal => (ea.get(i), eb.get(j)),
+        };
+        i += usize::from(order != std::cmp::Ordering::Greater);
+        j += usize::from(order != std::cmp::Ordering::Less);
+        if x.map(|e| Id::from(e.1)) == y.map(|e| Id::from(e.1)) {
             continue;
         }
+        let name = x.or(y).map(|e| e.0.as_slice()).unwrap_or_default();
         let path = format!("{prefix}{}", String::from_utf8_lossy(name));
-        let dir = |e: Option<(git2::Oid, bool)>| e.filter(|e| e.1).map(|e| e.0);
+        let dir = |e: Option<&(Vec<u8>, git2::Oid, bool)>| e.filter(|e| e.2).map(|e| e.1);
         if dir(x).is_some() || dir(y).is_some() {
             changed_files(repo, cache, dir(x), dir(y), &format!("{path}/"), out)?;
         }
         // A file on either side (a file that became a folder counts too).
-        if x.is_some_and(|e| !e.1) || y.is_some_and(|e| !e.1) {
+        if x.is_some_and(|e| !e.2) || y.is_some_and(|e| !e.2) {
             out.push(path);
         }
     }
@@ -613,11 +641,50 @@ impl Walk {
     }
 }
 
+/// Commits decoded in this run, for every repository opened with
+/// [`Repo::share_commits`]: the packages of a monorepo walk the same
+/// history, and each commit is inflated and decoded once for all of them.
+fn shared_commits() -> std::sync::MutexGuard<'static, SharedCommits> {
+    static SHARED: std::sync::LazyLock<std::sync::Mutex<SharedCommits>> =
+        std::sync::LazyLock::new(Default::default);
+    SHARED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Decoded commits by id: committer time, parents, the commit.
+type SharedCommits = IdMap<(i64, Vec<git2::Oid>, Commit)>;
+
 impl Repo {
+    /// Shares decoded commits with every other repository of the run that
+    /// does so (the packages of a monorepo; see [`shared_commits`]).
+    pub fn share_commits(&mut self) {
+        self.share = true;
+    }
+
     /// A commit's committer time and parents, and the commit decoded if
     /// `decode`: from a pack file when it is stored there whole, else
     /// through libgit2.
     fn read_commit(
+        &self,
+        id: git2::Oid,
+        decode: bool,
+    ) -> Result<(i64, Vec<git2::Oid>, Option<Commit>)> {
+        if self.share {
+            if let Some((time, parents, commit)) = shared_commits().get(&Id::from(id)) {
+                return Ok((*time, parents.clone(), decode.then(|| commit.clone())));
+            }
+            if decode {
+                let read = self.read_commit_uncached(id, true)?;
+                if let (time, parents, Some(commit)) = &read {
+                    shared_commits().insert(Id::from(id), (*time, parents.clone(), commit.clone()));
+                }
+                return Ok(read);
+            }
+        }
+        self.read_commit_uncached(id, decode)
+    }
+
+    /// [`Repo::read_commit`] without the run's shared cache.
+    fn read_commit_uncached(
         &self,
         id: git2::Oid,
         decode: bool,
@@ -639,11 +706,15 @@ impl Repo {
             None => (time, parents, commit),
         };
         if let Some(c) = self.packs.borrow_mut().commit(source) {
+            if self.share {
+                self.tree_ids.borrow_mut().insert(Id::from(id), c.tree);
+            }
             return Ok(graft(decoded(id, c, decode)));
         }
         let c = self.repo.find_commit(source).map_err(git_err)?;
         let author = c.author();
         let raw = pack::RawCommit {
+            tree: c.tree_id(),
             parents: c.parent_ids().collect(),
             author_name: author.name_bytes(),
             author_email: author.email_bytes(),

@@ -33,6 +33,8 @@ struct Pack {
 
 /// A commit as relnotes needs it, borrowing from [`Packs`]' buffer.
 pub struct RawCommit<'a> {
+    /// The commit's tree.
+    pub tree: git2::Oid,
     pub parents: Vec<git2::Oid>,
     pub author_name: &'a [u8],
     pub author_email: &'a [u8],
@@ -347,7 +349,7 @@ fn header_line<'a>(rest: &mut &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
 pub fn parse(raw: &[u8]) -> Option<RawCommit<'_>> {
     let mut rest = raw;
     let mut line = |prefix: &[u8]| header_line(&mut rest, prefix);
-    hex_oid(line(b"tree ")?)?;
+    let tree = hex_oid(line(b"tree ")?)?;
     let mut parents = Vec::new();
     while let Some(p) = line(b"parent ") {
         parents.push(hex_oid(p)?);
@@ -387,6 +389,7 @@ pub fn parse(raw: &[u8]) -> Option<RawCommit<'_>> {
         return None;
     }
     Some(RawCommit {
+        tree,
         parents,
         author_name,
         author_email,
