@@ -139,21 +139,9 @@ pub fn run(g: &Global, version: &str, hotfix: &[String]) -> Result<Outcome> {
         moved.extend(take_shared(&dir.join("changes/unreleased"), &to, p)?);
     }
     if from.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&from)
-            .map_err(|e| Error::io("reading", &from, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect();
-        files.sort();
+        let files = change_files_in(&from)?;
         for f in &files {
-            let target = to.join(f.file_name().expect("a file"));
-            if target.exists() {
-                return Err(Error::invalid(
-                    &target,
-                    "a change file of this name is already in the release",
-                    "rename one of the two change files, then run again",
-                ));
-            }
+            free_in_release(&to.join(f.file_name().expect("a file")))?;
         }
         if !files.is_empty() {
             std::fs::create_dir_all(&to).map_err(|e| Error::io("creating", &to, e))?;
@@ -195,13 +183,7 @@ fn take_shared(
     if !shared.is_dir() {
         return Ok(out);
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(shared)
-        .map_err(|e| Error::io("reading", shared, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    files.sort();
-    for f in files {
+    for f in change_files_in(shared)? {
         let text = std::fs::read_to_string(&f).map_err(|e| Error::io("reading", &f, e))?;
         let Some((line, names)) = packages_line(&text) else {
             continue;
@@ -210,13 +192,7 @@ fn take_shared(
             continue;
         }
         let target = to.join(f.file_name().expect("a file"));
-        if target.exists() {
-            return Err(Error::invalid(
-                &target,
-                "a change file of this name is already in the release",
-                "rename one of the two change files, then run again",
-            ));
-        }
+        free_in_release(&target)?;
         std::fs::create_dir_all(to).map_err(|e| Error::io("creating", to, e))?;
         let rest: Vec<&str> = names
             .iter()
@@ -248,4 +224,28 @@ fn packages_line(text: &str) -> Option<(&str, Vec<String>)> {
         .filter(|n| !n.is_empty())
         .collect();
     Some((line, names))
+}
+
+/// The change files (`*.md`) of a folder, in name order.
+fn change_files_in(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io("reading", dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A change file may go to `target` in the release folder only if no file
+/// of that name is there.
+fn free_in_release(target: &std::path::Path) -> Result<()> {
+    if target.exists() {
+        return Err(Error::invalid(
+            target,
+            "a change file of this name is already in the release",
+            "rename one of the two change files, then run again",
+        ));
+    }
+    Ok(())
 }

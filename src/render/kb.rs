@@ -66,6 +66,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "checklist.md",
         include_str!("../../templates/kb/checklist.md"),
     ),
+    (
+        "checklist_body.md",
+        include_str!("../../templates/checklist_body.md"),
+    ),
+    (
+        "checklist_body.html",
+        include_str!("../../templates/checklist_body.html"),
+    ),
     ("kb.css", include_str!("../../templates/kb/kb.css")),
     ("search.js", include_str!("../../templates/kb/search.js")),
 ];

@@ -51,6 +51,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("readiness.md", include_str!("../../templates/readiness.md")),
     ("changelog.md", include_str!("../../templates/changelog.md")),
     ("checklist.md", include_str!("../../templates/checklist.md")),
+    (
+        "checklist_body.md",
+        include_str!("../../templates/checklist_body.md"),
+    ),
+    (
+        "checklist_body.html",
+        include_str!("../../templates/checklist_body.html"),
+    ),
     ("product.md", include_str!("../../templates/product.md")),
     ("product.html", include_str!("../../templates/product.html")),
     (
@@ -274,10 +282,6 @@ impl Renderer {
         format: Format,
     ) -> Result<String> {
         #[derive(Serialize)]
-        struct Title {
-            title: String,
-        }
-        #[derive(Serialize)]
         struct ProductInfo {
             version: String,
             ready: bool,
@@ -345,10 +349,6 @@ impl Renderer {
         format: Format,
     ) -> Result<String> {
         #[derive(Serialize)]
-        struct Title {
-            title: String,
-        }
-        #[derive(Serialize)]
         struct Ctx<'a> {
             page: Title,
             doc: &'a crate::domain::readiness::Document,
@@ -391,6 +391,12 @@ pub(crate) fn apply_overrides(
         origins.insert(f.name.clone(), f.path.clone());
         sources.insert(f.name.clone(), f.text.clone());
     }
+}
+
+/// The title of a document that is not a release page (`page.title`).
+#[derive(Serialize)]
+struct Title {
+    title: String,
 }
 
 /// A template engine with relnotes' own filters.
