@@ -53,7 +53,11 @@ impl Global {
 
     /// Prints the warnings of one release (`label` is `release` or
     /// `unreleased`). Commands call it in release order, after the work.
+    /// `--quiet` prints only errors.
     pub fn warn(&self, label: &str, version: &str, warnings: &[String]) {
+        if self.quiet {
+            return;
+        }
         for w in warnings {
             eprintln!("warning: {label} {version}: {w}");
         }
@@ -134,7 +138,7 @@ fn preview(_: &Global, _: cli::PreviewArgs) -> Result<Outcome> {
 /// user should know about the tags.
 pub fn load(g: &Global, target: Option<&crate::engine::Target>) -> Result<crate::engine::Sources> {
     let sources = crate::engine::Sources::load_package(&g.repo, target, g.package.as_deref())?;
-    for w in &sources.warnings {
+    for w in sources.warnings.iter().filter(|_| !g.quiet) {
         eprintln!("warning: {w}");
     }
     Ok(sources)
