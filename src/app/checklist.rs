@@ -11,7 +11,24 @@ use crate::render::Renderer;
 use crate::Outcome;
 
 pub fn run(g: &Global, args: ChecklistArgs) -> Result<Outcome> {
+    // The checklist is the project's: in a monorepo any package's view has
+    // it; the document then bears the project's name, or the package's
+    // when one is named.
+    let (settings, project) = crate::engine::Sources::settings(&g.repo)?;
+    let named = g.package.is_some();
+    let g = &match (&g.package, settings.packages.first()) {
+        (None, Some(first)) => Global {
+            package: Some(first.id.clone()),
+            ..g.clone()
+        },
+        _ => g.clone(),
+    };
     let sources = super::load(g, None)?;
+    let project = if named {
+        sources.project().name
+    } else {
+        project
+    };
     let only = args.release_type.map(|t| match t {
         ReleaseTypeArg::Major => TypeName::Major,
         ReleaseTypeArg::Minor => TypeName::Minor,
@@ -29,7 +46,7 @@ pub fn run(g: &Global, args: ChecklistArgs) -> Result<Outcome> {
                 _ => Format::Md,
             };
             let renderer = Renderer::new(&sources.templates("")?)?;
-            renderer.render_checklist(&sources.project().name, &doc, format)?
+            renderer.render_checklist(&project, &doc, format)?
         }
     };
     print_stdout(&text)?;

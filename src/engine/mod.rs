@@ -86,12 +86,20 @@ impl Sources {
     /// The packages of the repository at (or above) `path`, by id (empty:
     /// it is not a monorepo).
     pub fn package_ids(path: &Path) -> Result<Vec<String>> {
+        let (config, _) = Sources::settings(path)?;
+        Ok(config.packages.iter().map(|p| p.id.clone()).collect())
+    }
+
+    /// The configuration of the repository at (or above) `path`, as
+    /// written (no package view), and the project's name.
+    pub fn settings(path: &Path) -> Result<(Config, String)> {
         let repo = Repo::open(path)?;
         let workdir = repo.workdir();
         let guard = Guard::new(&workdir, Default::default());
         let config =
             crate::sources::files::load_config(&guard, &shown_root(&workdir).join(".relnotes"))?;
-        Ok(config.packages.iter().map(|p| p.id.clone()).collect())
+        let name = config.project_name(&workdir);
+        Ok((config, name))
     }
 
     /// [`Sources::load`] for one package of a monorepo: its tags, the
