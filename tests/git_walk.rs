@@ -192,3 +192,55 @@ fn ranges_match_git_rev_list_on_tangled_histories() {
     }
     assert_eq!(ranges, 9 * 60);
 }
+
+/// The files a commit changes, as monorepos read them, are exactly what
+/// `git diff-tree -r --name-only <first parent> <commit>` lists (every
+/// file of a root commit), on tangled histories whose commits change files
+/// in nested folders, add folders and merge branches.
+#[test]
+fn changed_paths_match_git_diff_tree() {
+    let folders = [
+        "services/api/src",
+        "services/api",
+        "apps/web",
+        "apps/web/src/deep",
+        "docs",
+    ];
+    for seed in [5u64, 77, 4242] {
+        let mut spec = tangled(seed, 150, 0);
+        let mut rng = Rng(seed ^ 0x77);
+        for s in spec.steps.iter_mut() {
+            if s.commit.is_some() || s.merge.is_some() {
+                for _ in 0..rng.below(3) {
+                    let dir = folders[rng.below(folders.len())];
+                    s.files.push(format!("{dir}/f{}.txt", rng.below(6)));
+                }
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        write_history(tmp.path(), &spec).unwrap();
+        let repo = Repo::open(tmp.path()).unwrap();
+        let mut checked = 0;
+        for line in git(tmp.path(), &["rev-list", "--all", "--parents"]).lines() {
+            let mut ids = line.split(' ');
+            let id = ids.next().unwrap();
+            let expected: Vec<String> = match ids.next() {
+                Some(parent) => git(tmp.path(), &["diff-tree", "-r", "--name-only", parent, id]),
+                None => git(tmp.path(), &["ls-tree", "-r", "--name-only", id]),
+            }
+            .lines()
+            .map(str::to_string)
+            .collect();
+            let mut expected = expected;
+            expected.sort();
+            let got = repo.changed_paths(id).unwrap();
+            assert_eq!(
+                got.as_ref(),
+                expected.as_slice(),
+                "seed {seed}: commit {id}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 150, "{checked}");
+    }
+}

@@ -121,6 +121,10 @@ pub fn write_history(dir: &Path, spec: &HistorySpec) -> Result<()> {
             };
             let mut update = git2::build::TreeUpdateBuilder::new();
             update.upsert("CHANGES.txt", blob, git2::FileMode::Blob);
+            // A file named twice in one step is changed once.
+            let mut files: Vec<&String> = files.iter().collect();
+            files.sort();
+            files.dedup();
             for f in files {
                 let content = odb
                     .write(
