@@ -355,6 +355,15 @@ impl Checklist {
         }
     }
 
+    /// The sign-offs a release of type `t` needs when it is customer-facing:
+    /// its profile's, else the checklist's, else config.yaml's.
+    pub fn signoffs_for(&self, t: TypeName, config: &crate::domain::config::Config) -> Vec<String> {
+        self.profile(t)
+            .signoffs
+            .or_else(|| self.signoffs.clone())
+            .unwrap_or_else(|| config.signoffs.required.clone())
+    }
+
     /// The profile of a release type (empty when it has none).
     pub fn profile(&self, t: TypeName) -> Profile {
         self.profiles.get(&t).cloned().unwrap_or_default()

@@ -85,7 +85,7 @@ pub fn document(checklist: &Checklist, config: &Config, only: Option<TypeName>) 
                 let p = checklist.profiles.get(t)?;
                 Some(DocProfile {
                     release_type: t.as_str(),
-                    signoffs: names(checklist, &signoffs_for(checklist, config, *t)),
+                    signoffs: names(checklist, &checklist.signoffs_for(*t, config)),
                     internal_signoffs: p.internal_signoffs.as_ref().map(|s| names(checklist, s)),
                     dropped: p.drop.clone(),
                 })
@@ -108,15 +108,6 @@ fn heading(s: Section) -> String {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
-}
-
-/// The sign-offs every release of type `t` needs when customer-facing.
-fn signoffs_for(checklist: &Checklist, config: &Config, t: TypeName) -> Vec<String> {
-    checklist
-        .profile(t)
-        .signoffs
-        .or_else(|| checklist.signoffs.clone())
-        .unwrap_or_else(|| config.signoffs.required.clone())
 }
 
 fn names(checklist: &Checklist, roles: &[String]) -> Vec<String> {
@@ -150,7 +141,7 @@ fn doc_items(
     match def.answered() {
         Answered::Rule(r) if r == "signoffs" => {
             let t = only.unwrap_or(TypeName::Major);
-            let all = signoffs_for(checklist, config, t);
+            let all = checklist.signoffs_for(t, config);
             let internal = only.and_then(|t| checklist.profile(t).internal_signoffs);
             all.iter()
                 .map(|role| {

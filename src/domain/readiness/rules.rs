@@ -128,11 +128,7 @@ fn smoke_tests_prepared(cx: &Cx<'_>) -> Vec<Found> {
 fn signoffs(cx: &Cx<'_>) -> Vec<Found> {
     let f = cx.f;
     let profile = cx.checklist.profile(cx.kind);
-    let all: Vec<String> = profile
-        .signoffs
-        .clone()
-        .or_else(|| cx.checklist.signoffs.clone())
-        .unwrap_or_else(|| f.config.signoffs.required.clone());
+    let all = cx.checklist.signoffs_for(cx.kind, f.config);
     let needed: Vec<String> = match (&profile.internal_signoffs, cx.customer_facing) {
         (Some(internal), false) => internal.clone(),
         _ => all.clone(),
