@@ -385,7 +385,7 @@ def slug(text, words=5):
 # --------------------------------------------------------------------------
 
 class Tag:
-    __slots__ = ("pos", "version", "release", "pre", "annotated")
+    __slots__ = ("pos", "version", "release", "pre", "annotated", "mark", "ts")
 
     def __init__(self, pos, version, release, pre):
         self.pos = pos            # first-parent index of the tagged commit
@@ -393,6 +393,8 @@ class Tag:
         self.release = release    # index into the list of final releases
         self.pre = pre
         self.annotated = False
+        self.mark = None          # maintenance releases: the tagged commit
+        self.ts = None            # ... and its time
 
 
 def plan_events(rng, n):
@@ -411,8 +413,10 @@ def plan_events(rng, n):
     return events
 
 
-def plan_versions(rng, m):
-    """Versions and bump kinds of the M final releases, oldest first."""
+def plan_versions(rng, m, maintenance=False):
+    """Versions and bump kinds of the M final releases, oldest first. With
+    maintenance branches, main has only minor and major releases (the
+    patch releases are made on the branches)."""
     versions, kinds = [(0, 1, 0)], ["initial"]
     one_oh = max(1, min(m // 5, 10)) if m > 1 else None
     for r in range(1, m):
@@ -423,7 +427,7 @@ def plan_versions(rng, m):
             p = rng.random()
             if ma >= 1 and p < 0.02:
                 kind = "major"
-            elif p < 0.20:
+            elif p < 0.20 or maintenance:
                 kind = "minor"
             else:
                 kind = "patch"
@@ -438,7 +442,7 @@ def plan_versions(rng, m):
     return ["%d.%d.%d" % v for v in versions], kinds
 
 
-def plan_tags(rng, n_fp, m, last_release=0):
+def plan_tags(rng, n_fp, m, last_release=0, maintenance=False):
     """Positions of the final tags and the pre-release tags before them.
     With `last_release`, the newest release spans exactly that many
     first-parent commits whatever the history's length, so that tag-time
@@ -453,15 +457,19 @@ def plan_tags(rng, n_fp, m, last_release=0):
         positions = [((r + 1) * spread) // (m - 1) - 1 for r in range(m - 1)] + [usable - 1]
     else:
         positions = [((r + 1) * usable) // m - 1 for r in range(m)]
-    versions, kinds = plan_versions(rng, m)
+    versions, kinds = plan_versions(rng, m, maintenance)
     tags = []
     for r in range(m):
         prev_pos = positions[r - 1] if r else -1
         gap = positions[r] - prev_pos
-        # About one release in ten gets release candidates; never the first
-        # or the newest one.
-        if 0 < r < m - 1 and gap >= 3 and rng.random() < 0.10:
-            n_rc = 2 if gap >= 6 and rng.random() < 0.25 else 1
+        # About one release in ten gets release candidates (with
+        # maintenance branches, as in git's own history, most releases get
+        # two or three); never the first or the newest one.
+        if 0 < r < m - 1 and gap >= 3 and rng.random() < (0.8 if maintenance else 0.10):
+            if maintenance and gap >= 8:
+                n_rc = rng.randint(1, 3)
+            else:
+                n_rc = 2 if gap >= 6 and rng.random() < 0.25 else 1
             back = sorted(rng.sample(range(1, min(gap - 1, 12) + 1), n_rc), reverse=True)
             if len(back) == n_rc:
                 for i, b in enumerate(back):
@@ -586,12 +594,40 @@ def ident(kind, who, ts):
     return f"{kind} {who[0]} <{who[1]}> {ts} +0000\n".encode("utf-8")
 
 
+def plan_maintenance(rng, tags, positions, versions, most):
+    """Maintenance branches (`--maintenance K`): after each final release
+    but the newest, up to K patch releases on a branch from its tag, made
+    while main goes on towards the next release, each followed (mostly)
+    by a merge of the branch into main. Returns what happens before which
+    first-parent commit: {index: [(branch, base index, version, fixes)]}
+    and {index: branch merged there}."""
+    maint_at, sync_at = {}, {}
+    if most <= 0:
+        return maint_at, sync_at
+    finals = [t for t in tags if not t.pre]
+    for a, b in zip(finals, finals[1:]):
+        branch = ".".join(a.version.split(".")[:2])
+        start, end = a.pos, positions[b.release]
+        k = rng.randint(0, most)
+        for i in range(1, k + 1):
+            j = start + ((end - start) * i) // (k + 1)
+            if j <= start or j >= end:
+                continue
+            major, minor, _ = a.version.split(".")
+            maint_at.setdefault(j, []).append((branch, a.pos, f"{major}.{minor}.{i}", rng.randint(1, 3)))
+            if rng.random() < 0.7 and j + 1 < end:
+                sync_at[j + 1] = branch
+    return maint_at, sync_at
+
+
 def generate(args, out_dir):
     rng = random.Random(args.seed)
     events = plan_events(rng, args.commits)
     n_fp = len(events)
-    tags, versions, kinds, positions = plan_tags(rng, n_fp, args.tags, args.last_release)
+    tags, versions, kinds, positions = plan_tags(rng, n_fp, args.tags, args.last_release,
+                                                 args.maintenance > 0)
     msgs = Msgs(rng)
+    maint_at, sync_at = plan_maintenance(rng, tags, positions, versions, args.maintenance)
 
     # Only now that the plan is known to fit, touch the disk.
     if os.path.exists(out_dir) and os.listdir(out_dir):
@@ -633,10 +669,37 @@ def generate(args, out_dir):
     satisfied = set()    # tags whose range already has its feat / breaking change
     n_merges = 0
     n_nonconv = 0
+    maint_tags = []      # the maintenance releases' tags
+    maint_marks = {}     # maintenance branch -> its tip
+    n_maint = 0
 
     for j, side_len in enumerate(events):
         while cur_tag < len(tag_at) and tag_at[cur_tag].pos < j:
             cur_tag += 1
+        # Maintenance releases made while main reaches this commit: a few
+        # fixes on the branch, then the patch release's tag.
+        for (branch, base_pos, version, n_fix) in maint_at.get(j, ()):
+            ref = f"refs/heads/maint-{branch}".encode()
+            for f_i in range(n_fix):
+                change = msgs.change(False, False)
+                author = msgs.author()
+                msg, conv = msgs.message(change, None, author, squash=False)
+                n_nonconv += not conv
+                mark += 1
+                n_maint += 1
+                ts += rng.randint(120, 3480)
+                emit(b"commit %s\nmark :%d\n" % (ref, mark))
+                emit(ident("author", author, ts) + ident("committer", author, ts))
+                emit(data_cmd(msg + f"\n(cherry picked for {version})\n"))
+                if branch not in maint_marks:
+                    emit(b"from :%d\n" % fp_marks[base_pos])
+                emit(b"M 644 inline maint/" + branch.encode() + b".txt\n"
+                     + data_cmd(f"{mark} {version} fix {f_i + 1}\n"))
+                emit(b"\n")
+                maint_marks[branch] = mark
+            t = Tag(None, version, None, False)
+            t.mark, t.ts, t.annotated = mark, ts, True
+            maint_tags.append(t)
         tag = tag_at[cur_tag] if cur_tag < len(tag_at) else None
         if tag is None:
             kind = "minor"   # the unreleased tail
@@ -665,7 +728,21 @@ def generate(args, out_dir):
             fp_ts.append(ts)
             continue
 
-        if side_len == 0:
+        sync = sync_at.get(j)
+        if side_len == 0 and sync is not None and sync in maint_marks:
+            # The maintenance branch merged back, so that main has its fixes
+            # (git's "Sync with maint").
+            mark += 1
+            ts += rng.randint(120, 3480)
+            merger = msgs.author()
+            emit(b"commit %s\nmark :%d\n" % (MAIN_REF.encode(), mark))
+            emit(ident("author", merger, ts) + ident("committer", merger, ts))
+            emit(data_cmd(f"Merge branch 'maint-{sync}'\n\n* maint-{sync}:\n  Sync with maint\n"))
+            emit(b"from :%d\nmerge :%d\n" % (fp_marks[-1], maint_marks[sync]))
+            emit(b"M 644 inline maint/synced.txt\n" + data_cmd(f"{mark} {sync}\n"))
+            emit(b"\n")
+            n_merges += 1
+        elif side_len == 0:
             # A squash-merged PR or a direct push to main.
             change = msgs.change(allow_feat, allow_breaking, force)
             author = BOT if change[1] == "deps" else msgs.author()
@@ -741,14 +818,14 @@ def generate(args, out_dir):
         fp_marks.append(mark)
         fp_ts.append(ts)
 
-    assert mark == args.commits, (mark, args.commits)
+    assert mark == args.commits + n_maint, (mark, args.commits, n_maint)
 
     # Tags, oldest first. Annotated tags are dated on the day of their commit.
-    for t in tag_at:
+    for t in tag_at + maint_tags:
         name = TAG_PREFIX + t.version
-        target = fp_marks[t.pos]
+        target = fp_marks[t.pos] if t.mark is None else t.mark
         if t.annotated:
-            cts = fp_ts[t.pos]
+            cts = fp_ts[t.pos] if t.ts is None else t.ts
             day_end = (cts // 86400 + 1) * 86400
             tts = cts + min(900, day_end - cts - 1)
             emit(b"tag %s\nfrom :%d\n" % (name.encode(), target))
@@ -763,7 +840,8 @@ def generate(args, out_dir):
     if proc.wait() != 0:
         sys.exit("gen_history: git fast-import failed")
 
-    return dict(n_fp=n_fp, fp_marks=fp_marks, fp_ts=fp_ts, tags=tag_at,
+    return dict(n_fp=n_fp, fp_marks=fp_marks, fp_ts=fp_ts, tags=tag_at, maint_tags=maint_tags,
+                marks=mark,
                 versions=versions, kinds=kinds, positions=positions,
                 candidates=candidates, rng=rng, n_merges=n_merges, n_nonconv=n_nonconv)
 
@@ -1042,6 +1120,14 @@ def write_relnotes(out_dir, g, args, shas):
         if not t.pre:
             prev_final = t.version
 
+    # Maintenance releases: a patch release each, after the release whose
+    # branch it is on.
+    for i, t in enumerate(g["maint_tags"]):
+        branch_base = t.version.rsplit(".", 1)[0] + ".0"
+        write(os.path.join(root, "releases", t.version + ".yaml"),
+              release_yaml(rng, t.version, "patch", date_of(t.ts),
+                           f"Fixes for {branch_base} users.", [], branch_base, 5000 + 3 * i, False))
+
     kept = []
     for cand in unreleased[:6]:
         write_change("unreleased", cand, kept)
@@ -1075,6 +1161,10 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--last-release", type=int, default=0,
                     help="first-parent commits in the newest release (default 0: tags evenly spread)")
+    ap.add_argument("--maintenance", type=int, default=0,
+                    help="up to this many patch releases per release on maintenance branches, merged back "
+                         "into main, and release candidates for most releases, as in git's own history "
+                         "(default 0: every release on main); their commits come on top of --commits")
     ap.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
     ap.add_argument("out_dir", metavar="OUT_DIR")
     args = ap.parse_args(argv)
@@ -1088,7 +1178,7 @@ def main(argv=None):
 
     g = generate(args, out_dir)
     marks_path = os.path.join(out_dir, ".git", "gen-marks")
-    shas = read_marks(marks_path, args.commits)
+    shas = read_marks(marks_path, g["marks"])
     os.remove(marks_path)
     subprocess.run(["git", "-C", out_dir, "reset", "--quiet", "--hard", "main"], check=True)
     n_changes, n_open = write_relnotes(out_dir, g, args, shas)
@@ -1101,6 +1191,7 @@ def main(argv=None):
         "commits": args.commits, "tags": args.tags, "known_issues": args.known_issues,
         "last_release": args.last_release,
         "seed": args.seed, "main": shas[g["fp_marks"][-1]],
+        "maintenance": args.maintenance, "maintenance_tags": len(g["maint_tags"]),
         "first_parent": g["n_fp"], "merges": g["n_merges"], "pre_release_tags": n_pre,
         "newest_tag": TAG_PREFIX + g["versions"][-1],
         "previous_tag": TAG_PREFIX + g["versions"][-2] if len(g["versions"]) > 1 else None,
@@ -1108,9 +1199,10 @@ def main(argv=None):
     # Written last: its presence means the repository is complete.
     write(os.path.join(out_dir, ".git", "gen_history.json"), json.dumps(summary, indent=2) + "\n")
     secs = time.perf_counter() - start
-    print(f"gen_history: {args.commits} commits ({g['n_fp']} first-parent, {g['n_merges']} merges, "
+    print(f"gen_history: {g['marks']} commits ({g['n_fp']} first-parent, {g['n_merges']} merges, "
           f"{g['n_nonconv']} non-conventional), {len(tags)} tags ({args.tags} releases + {n_pre} pre-releases, "
-          f"{sum(t.annotated for t in tags)} annotated), {n_changes} change files, "
+          f"{sum(t.annotated for t in tags)} annotated, {len(g['maint_tags'])} maintenance releases), "
+          f"{n_changes} change files, "
           f"{args.known_issues} known issues ({n_open} open), main {summary['main'][:12]}, "
           f"in {secs:.1f} s -> {out_dir}")
 

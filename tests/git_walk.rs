@@ -147,9 +147,22 @@ fn ranges_match_git_rev_list_on_tangled_histories() {
                 })
                 .collect();
         let mut rng = Rng(seed ^ 0x5555);
-        for _ in 0..60 {
-            let to = &tips[rng.below(tips.len())];
-            let hide = (rng.below(6) != 0).then(|| &tips[rng.below(tips.len())]);
+        let picks: Vec<(&String, Option<&String>)> = (0..60)
+            .map(|_| {
+                let to = &tips[rng.below(tips.len())];
+                let hide = (rng.below(6) != 0).then(|| &tips[rng.below(tips.len())]);
+                (to, hide)
+            })
+            .collect();
+        // As `build --all` reads them: every range walked (planned) first,
+        // then read in turn, sharing the commits several ranges list; and
+        // each on its own, as a tag-time build reads one.
+        let planned: Vec<_> = picks
+            .iter()
+            .map(|(to, hide)| repo.range(to, hide.map(String::as_str)).unwrap())
+            .collect();
+        let mut planned = planned.into_iter();
+        for (to, hide) in picks {
             let mut args = vec!["rev-list", to.as_str()];
             let not;
             if let Some(h) = hide {
@@ -158,12 +171,12 @@ fn ranges_match_git_rev_list_on_tangled_histories() {
             }
             let expected: HashSet<String> =
                 git(tmp.path(), &args).lines().map(str::to_string).collect();
-            let got: Vec<String> = repo
-                .commits(to, hide.map(String::as_str))
-                .unwrap()
-                .into_iter()
-                .map(|c| c.id)
-                .collect();
+            let ids = |commits: Vec<relnotes::domain::assemble::Commit>| -> Vec<String> {
+                commits.into_iter().map(|c| c.id).collect()
+            };
+            let got = ids(repo.read_range(planned.next().unwrap()).unwrap());
+            let alone = ids(repo.commits(to, hide.map(String::as_str)).unwrap());
+            assert_eq!(got, alone, "seed {seed}: planned and single reads differ");
             let got_set: HashSet<String> = got.iter().cloned().collect();
             assert_eq!(
                 got.len(),
@@ -243,4 +256,124 @@ fn changed_paths_match_git_diff_tree() {
         }
         assert!(checked > 150, "{checked}");
     }
+}
+
+/// `build --all` on a history shaped like git's own (release candidates,
+/// maintenance branches from release tags with patch releases, merged back
+/// into main): every release lists exactly `git rev-list TAG ^PREVIOUS`,
+/// where the previous release comes from relnotes' own ordering. The
+/// build walks all ranges through one graph of the history and reads
+/// commits several releases share once.
+#[test]
+fn build_all_lists_what_git_rev_list_does_with_maintenance_branches() {
+    let c = |m: &str| Step {
+        commit: Some(m.to_string()),
+        ..step()
+    };
+    let tag = |mut s: Step, t: &str| {
+        s.tag = Some(t.to_string());
+        s.annotated = Some(format!("Release {t}"));
+        s
+    };
+    let on = |b: &str, from: Option<&str>, m: &str| Step {
+        branch: Some(b.to_string()),
+        from: from.map(str::to_string),
+        commit: Some(m.to_string()),
+        ..step()
+    };
+    let merge = |b: &str| Step {
+        merge: Some(b.to_string()),
+        commit: Some(format!("Merge branch '{b}'")),
+        ..step()
+    };
+    let mut steps = vec![tag(c("feat: first"), "v1.0.0")];
+    for minor in 0..4 {
+        let base = format!("v1.{minor}.0");
+        let maint = format!("maint-1.{minor}");
+        steps.push(on("main", None, &format!("feat: work {minor}a")));
+        steps.push(tag(
+            on(&maint, Some(&base), &format!("fix: backport {minor}a")),
+            &format!("v1.{minor}.1"),
+        ));
+        steps.push(on("main", None, &format!("feat: work {minor}b")));
+        steps.push(tag(
+            c(&format!("fix: polish {minor}")),
+            &format!("v1.{}.0-rc.1", minor + 1),
+        ));
+        steps.push(tag(
+            on(&maint, None, &format!("fix: backport {minor}b")),
+            &format!("v1.{minor}.2"),
+        ));
+        steps.push(on("main", None, &format!("feat: work {minor}c")));
+        steps.push(merge(&maint));
+        steps.push(tag(
+            c(&format!("fix: last {minor}")),
+            &format!("v1.{}.0-rc.2", minor + 1),
+        ));
+        // A fix made on the branch after main merged it.
+        steps.push(tag(
+            on(&maint, None, &format!("fix: backport {minor}c")),
+            &format!("v1.{minor}.3"),
+        ));
+        steps.push(on("main", None, &format!("docs: notes {minor}")));
+        steps.push(tag(
+            c(&format!("chore: release 1.{}", minor + 1)),
+            &format!("v1.{}.0", minor + 1),
+        ));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_history(
+        dir,
+        &HistorySpec {
+            author: "Dana Lee <dana@example.com>".into(),
+            start: "2026-01-05T09:00:00Z".parse().unwrap(),
+            shallow: false,
+            head: Some("main".into()),
+            steps,
+        },
+    )
+    .unwrap();
+    let out = dir.join("dist");
+    let (code, _, err) = crate::harness::run_in(
+        dir,
+        &[
+            "build".into(),
+            "--all".into(),
+            "--format".into(),
+            "md".into(),
+            "--out".into(),
+            out.to_string_lossy().into_owned(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let file = entry.unwrap().path().join("release.json");
+        if !file.is_file() {
+            continue;
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let r = &json["release"];
+        let Some(tag) = r["tag"].as_str() else {
+            continue;
+        };
+        let mut args = vec!["rev-list".to_string(), tag.to_string()];
+        if let Some(p) = r["previous"]["tag"].as_str() {
+            args.push(format!("^{p}"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let expected: HashSet<String> = git(dir, &args).lines().map(str::to_string).collect();
+        let got: HashSet<String> = r["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(got, expected, "{tag} ^{}", r["previous"]["tag"]);
+        checked += 1;
+    }
+    // 1.0.0, then per minor: .1 .2 .3, two candidates and the release.
+    assert_eq!(checked, 1 + 4 * 6);
 }

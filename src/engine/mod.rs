@@ -26,7 +26,7 @@ use crate::domain::package::PackageFilter;
 use crate::domain::readiness::Stage;
 use crate::error::Result;
 use crate::sources::files::Guard;
-use crate::sources::git::Repo;
+use crate::sources::git::{Range, Repo};
 
 pub use pipeline::Fresh;
 pub use plan::Target;
@@ -215,8 +215,24 @@ impl Sources {
         to: &str,
         hide: Option<&str>,
     ) -> Result<Vec<crate::domain::assemble::Commit>> {
+        let range = self.plan_commits(to, hide)?;
+        self.take_commits(range)
+    }
+
+    /// The range of [`Sources::read_commits`], walked but not read yet:
+    /// ranges planned before they are read share the commits they have in
+    /// common (see [`Repo::range`]).
+    pub(crate) fn plan_commits(&self, to: &str, hide: Option<&str>) -> Result<Range> {
+        self.with_repo(|r| r.range(to, hide))
+    }
+
+    /// The commits of a planned range (see [`Sources::read_commits`]).
+    pub(crate) fn take_commits(
+        &self,
+        range: Range,
+    ) -> Result<Vec<crate::domain::assemble::Commit>> {
         self.with_repo(|r| {
-            let mut commits = r.commits(to, hide)?;
+            let mut commits = r.read_range(range)?;
             if let Some(p) = &self.package {
                 let mut keep = Vec::with_capacity(commits.len());
                 for c in commits.drain(..) {

@@ -36,6 +36,20 @@ struct Job {
     change_dirs: Vec<String>,
 }
 
+/// A planned release whose range is walked and whose commits are not read
+/// yet.
+enum Walked {
+    Tag(Job, crate::sources::git::Range),
+    /// The unreleased changes (read at once: their version depends on
+    /// them), under this version if given.
+    Unreleased(Option<String>),
+}
+
+/// How many releases ahead the history thread walks before reading the
+/// commits of the first (a commit two releases list is read once if
+/// they are this close; on git's own history most are within five).
+const LOOKAHEAD: usize = 16;
+
 /// The first error by plan order, so the same failure is reported on every
 /// run whatever the number of threads.
 #[derive(Default)]
@@ -102,15 +116,34 @@ impl Sources {
         // The history is read on one thread, in plan order: libgit2 guards
         // each pack file with locks, and two readers spent more time
         // waiting on them than they saved. The other threads assemble and
-        // render what it sends.
+        // render what it sends. The thread walks the ranges of the next
+        // few releases before it reads the commits of the first: a commit
+        // several of them list (a fix on a maintenance branch and in the
+        // next release's candidate) is then read and decoded once.
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Job, Option<u64>)>(4);
             let (skipped, failed) = (&skipped, &failed);
             scope.spawn(move || {
-                for (k, p) in plan.into_iter().enumerate() {
-                    match self.job(p, fresh, skipped) {
-                        Ok(None) => {}
-                        Ok(Some((job, print))) => {
+                let mut plan = plan.into_iter().enumerate();
+                let mut ahead = std::collections::VecDeque::new();
+                loop {
+                    while ahead.len() < LOOKAHEAD {
+                        let Some((k, p)) = plan.next() else { break };
+                        match self.walk(p, fresh, skipped) {
+                            Ok(None) => {}
+                            Ok(Some(w)) => ahead.push_back((k, w)),
+                            Err(e) => {
+                                failed.record(k, e);
+                                plan.by_ref().for_each(drop);
+                                break;
+                            }
+                        }
+                    }
+                    let Some((k, (walked, print))) = ahead.pop_front() else {
+                        break;
+                    };
+                    match self.read(walked) {
+                        Ok(job) => {
                             if tx.send((k, job, print)).is_err() {
                                 break;
                             }
@@ -136,14 +169,14 @@ impl Sources {
         Ok(skipped.into_inner())
     }
 
-    /// Reads what one planned release needs from git, or `None` when
-    /// `fresh` says its outputs are up to date.
-    fn job(
+    /// Walks the range of one planned release, or `None` when `fresh`
+    /// says its outputs are up to date.
+    fn walk(
         &self,
         p: Plan,
         fresh: Option<&Fresh<'_>>,
         skipped: &std::sync::atomic::AtomicUsize,
-    ) -> Result<Option<(Job, Option<u64>)>> {
+    ) -> Result<Option<(Walked, Option<u64>)>> {
         Ok(match p {
             Plan::Tag(i) => {
                 let print = match fresh {
@@ -157,10 +190,21 @@ impl Sources {
                     }
                     None => None,
                 };
-                Some((self.tag_job(i)?, print))
+                Some((self.tag_walk(i)?, print))
             }
-            Plan::Unreleased(v) => Some((self.unreleased_job(v)?, None)),
+            Plan::Unreleased(v) => Some((Walked::Unreleased(v), None)),
         })
+    }
+
+    /// Reads the commits of a walked release: its job.
+    fn read(&self, walked: Walked) -> Result<Job> {
+        match walked {
+            Walked::Tag(mut job, range) => {
+                job.commits = self.take_commits(range)?;
+                Ok(job)
+            }
+            Walked::Unreleased(v) => self.unreleased_job(v),
+        }
     }
 
     /// Assembles the releases named by `target`, oldest first.
@@ -183,7 +227,8 @@ impl Sources {
         })
     }
 
-    fn tag_job(&self, i: usize) -> Result<Job> {
+    /// A tagged release's job without its commits, and its range.
+    fn tag_walk(&self, i: usize) -> Result<Walked> {
         let tag = &self.tags[i];
         let previous = self.previous_of(i);
         let peeled = self.peel(tag)?;
@@ -191,8 +236,8 @@ impl Sources {
             .map(|p| self.peel(&self.tags[p]))
             .transpose()?
             .map(|p| p.commit);
-        let commits = self.read_commits(&peeled.commit, prev_commit.as_deref())?;
-        Ok(Job {
+        let range = self.plan_commits(&peeled.commit, prev_commit.as_deref())?;
+        let job = Job {
             version: tag.version.clone(),
             tag: Some((
                 i,
@@ -203,13 +248,14 @@ impl Sources {
                 },
             )),
             previous,
-            commits,
+            commits: Vec::new(),
             // A final release after its candidates speaks for them too.
             change_dirs: self.tags[previous.map_or(0, |p| p + 1)..=i]
                 .iter()
                 .map(|t| t.version.to_string())
                 .collect(),
-        })
+        };
+        Ok(Walked::Tag(job, range))
     }
 
     fn unreleased_job(&self, version: Option<String>) -> Result<Job> {

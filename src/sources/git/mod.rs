@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 mod pack;
+mod walk;
 mod write;
 
+pub use walk::Range;
 pub use write::{write_history, HistorySpec, Step};
 
 /// Process-wide libgit2 settings for a command-line run. Call once, first
@@ -43,8 +45,8 @@ pub struct Repo {
     /// release's walk meets many commits earlier walks read (the next
     /// release's walk stops at the tag where this one started; with
     /// maintenance branches the hidden side goes deep): they are never
-    /// inflated again.
-    last_walk: std::cell::RefCell<IdMap<(i64, Parents)>>,
+    /// inflated again, and walked in memory.
+    graph: std::cell::RefCell<walk::Graph>,
     /// `git replace`: replaced commit -> the object that stands in for it.
     replace: HashMap<git2::Oid, git2::Oid>,
     /// `info/grafts`: commit -> the parents it is given.
@@ -116,7 +118,7 @@ impl Repo {
         Ok(Repo {
             repo,
             packs: std::cell::RefCell::new(packs),
-            last_walk: Default::default(),
+            graph: Default::default(),
             replace,
             grafts,
             trees: TreeCache::default(),
@@ -274,22 +276,29 @@ impl Repo {
     /// commit to learn its parents and a second lookup reads it again for
     /// the message, which doubled the decompression work of `build --all`.
     pub fn commits(&self, to: &str, hide: Option<&str>) -> Result<Vec<Commit>> {
-        let mut walk = Walk {
-            known: self.last_walk.take(),
-            ..Walk::default()
-        };
-        walk.discover(self, oid(to)?, false)?;
-        if let Some(h) = hide {
-            walk.discover(self, oid(h)?, true)?;
-        }
-        walk.limit(self)?;
+        let range = self.range(to, hide)?;
+        self.read_range(range)
+    }
+}
+
+impl Repo {
+    /// The commits [`Repo::commits`] lists, walked in memory but not read:
+    /// the run's graph of the history learns the dates and parents of the
+    /// commits it did not know. A range counts as a planned read of its
+    /// commits until [`Repo::read_range`] reads it.
+    pub fn range(&self, to: &str, hide: Option<&str>) -> Result<Range> {
+        let hide = hide.map(oid).transpose()?;
+        let range = self.graph.borrow_mut().range(self, oid(to)?, hide);
         self.packs.borrow().release_memory();
-        // Every walk of the run adds to what is known (each commit read
-        // is recorded as it is read): with maintenance branches the hidden
-        // side of one release's walk reaches commits the previous walk
-        // never read.
-        *self.last_walk.borrow_mut() = std::mem::take(&mut walk.known);
-        Ok(walk.into_sorted())
+        range
+    }
+
+    /// The commits of a range, decoded; each commit that several planned
+    /// ranges list is read from the object database once for all of them.
+    pub fn read_range(&self, range: Range) -> Result<Vec<Commit>> {
+        let commits = self.graph.borrow_mut().read_range(self, range);
+        self.packs.borrow().release_memory();
+        commits
     }
 }
 
@@ -421,225 +430,6 @@ impl std::hash::Hasher for IdHasher {
 }
 
 type IdMap<V> = HashMap<Id, V, std::hash::BuildHasherDefault<IdHasher>>;
-
-/// A commit's parents, shared between the run's memory of the history and
-/// each walk's nodes without copying.
-type Parents = std::sync::Arc<[git2::Oid]>;
-
-/// Extra pops after only uninteresting commits are left, so that commits
-/// with skewed clocks are still found (git and libgit2 use the same slop).
-const SLOP: u32 = 5;
-
-/// One commit known to a walk: read, or only named as a parent of a
-/// commit marked uninteresting (then it is read when the walk reaches it).
-struct Node {
-    time: i64,
-    parents: Parents,
-    read: bool,
-    /// Reachable from the hidden side.
-    uninteresting: bool,
-    /// Put in the queue at least once.
-    seen: bool,
-    /// Waiting in the queue as an interesting commit (counted in
-    /// `interesting_queued`).
-    counted: bool,
-    /// Its parents have been reached.
-    expanded: bool,
-    /// Decoded when read from the interesting side.
-    commit: Option<Commit>,
-}
-
-/// The state of one limited walk: every commit known, by position of
-/// discovery, and a queue ordered by committer time (newest first, then
-/// earliest discovered).
-#[derive(Default)]
-struct Walk {
-    nodes: Vec<Node>,
-    index: IdMap<usize>,
-    queue: std::collections::BinaryHeap<(i64, std::cmp::Reverse<usize>)>,
-    /// Interesting nodes in the queue: the walk ends when none are left.
-    interesting_queued: usize,
-    /// Interesting commits in the order they left the queue.
-    found: Vec<usize>,
-    /// Dates and parents known from the previous walk: a commit reached
-    /// only from the hidden side needs no more, so it is not read again.
-    known: IdMap<(i64, Parents)>,
-}
-
-impl Walk {
-    fn node(&mut self, id: git2::Oid) -> usize {
-        *self.index.entry(Id::from(id)).or_insert_with(|| {
-            self.nodes.push(Node {
-                time: 0,
-                parents: Parents::default(),
-                read: false,
-                uninteresting: false,
-                seen: false,
-                counted: false,
-                expanded: false,
-                commit: None,
-            });
-            self.nodes.len() - 1
-        })
-    }
-
-    /// Reaches a commit: reads it the first time, marks it (and everything
-    /// known of its ancestry) uninteresting when reached from the hidden
-    /// side, and queues it the first time.
-    fn discover(&mut self, repo: &Repo, id: git2::Oid, hidden: bool) -> Result<()> {
-        let i = self.node(id);
-        if !self.nodes[i].read && (hidden || self.nodes[i].uninteresting) {
-            if let Some((time, parents)) = self.known.get(&Id::from(id)) {
-                let n = &mut self.nodes[i];
-                n.read = true;
-                n.time = *time;
-                n.parents = parents.clone();
-            }
-        }
-        if !self.nodes[i].read {
-            let decode = !hidden && !self.nodes[i].uninteresting;
-            let (time, parents, commit) = repo.read_commit(id, decode)?;
-            let parents: Parents = parents.into();
-            // Known to every later walk of the run.
-            self.known.insert(Id::from(id), (time, parents.clone()));
-            let n = &mut self.nodes[i];
-            n.read = true;
-            n.time = time;
-            n.parents = parents;
-            n.commit = commit;
-        }
-        if hidden || self.nodes[i].uninteresting {
-            self.mark_uninteresting(i);
-        }
-        // From the hidden side a commit is queued again even if seen, as
-        // git does: the walk then goes on long enough to catch commits
-        // that skewed clocks put out of order.
-        let n = &mut self.nodes[i];
-        if !n.seen || hidden {
-            n.seen = true;
-            if !n.uninteresting {
-                n.counted = true;
-                self.interesting_queued += 1;
-            }
-            self.queue.push((n.time, std::cmp::Reverse(i)));
-        }
-        Ok(())
-    }
-
-    /// Marks a node and every known ancestor uninteresting, including
-    /// parents not read yet: they enter the walk already marked.
-    fn mark_uninteresting(&mut self, start: usize) {
-        let mut stack = vec![start];
-        while let Some(i) = stack.pop() {
-            let n = &mut self.nodes[i];
-            // The start is walked even if marked already: it may have been
-            // marked before it was read, when its parents were not known.
-            if n.uninteresting && i != start {
-                continue;
-            }
-            n.uninteresting = true;
-            n.commit = None;
-            if n.counted {
-                n.counted = false;
-                self.interesting_queued -= 1;
-            }
-            if n.read {
-                let parents = self.nodes[i].parents.clone();
-                for &p in parents.iter() {
-                    let j = self.node(p);
-                    stack.push(j);
-                }
-            }
-        }
-    }
-
-    /// Pops commits newest first until only uninteresting ones are left
-    /// (plus the slop), collecting the interesting ones.
-    fn limit(&mut self, repo: &Repo) -> Result<()> {
-        let mut slop = SLOP;
-        let mut last_time = i64::MAX;
-        while let Some((_, std::cmp::Reverse(i))) = self.queue.pop() {
-            let n = &mut self.nodes[i];
-            if n.counted {
-                n.counted = false;
-                self.interesting_queued -= 1;
-            }
-            let hidden = n.uninteresting;
-            let expand = !n.expanded;
-            n.expanded = true;
-            if expand {
-                for k in 0..self.nodes[i].parents.len() {
-                    let p = self.nodes[i].parents[k];
-                    self.discover(repo, p, hidden)?;
-                }
-            }
-            if hidden {
-                let newer_waiting = self.queue.peek().is_some_and(|&(t, _)| t >= last_time);
-                if self.interesting_queued > 0 || newer_waiting {
-                    slop = SLOP;
-                } else {
-                    slop -= 1;
-                    if slop == 0 {
-                        break;
-                    }
-                }
-                continue;
-            }
-            last_time = self.nodes[i].time;
-            self.found.push(i);
-        }
-        Ok(())
-    }
-
-    /// The interesting commits in topological order: a commit comes after
-    /// all of its children; among the ready ones, the newest first.
-    fn into_sorted(mut self) -> Vec<Commit> {
-        let keep: Vec<usize> = self
-            .found
-            .iter()
-            .copied()
-            .filter(|&i| !self.nodes[i].uninteresting)
-            .collect();
-        // Children within the range, per node (usize::MAX: not in range).
-        let mut children = vec![usize::MAX; self.nodes.len()];
-        for &i in &keep {
-            children[i] = 0;
-        }
-        for &i in &keep {
-            for p in self.nodes[i].parents.iter() {
-                if let Some(&j) = self.index.get(&Id::from(*p)) {
-                    if children[j] != usize::MAX {
-                        children[j] += 1;
-                    }
-                }
-            }
-        }
-        let mut ready: std::collections::BinaryHeap<(i64, std::cmp::Reverse<usize>)> = keep
-            .iter()
-            .filter(|&&i| children[i] == 0)
-            .map(|&i| (self.nodes[i].time, std::cmp::Reverse(i)))
-            .collect();
-        let mut out = Vec::with_capacity(keep.len());
-        while let Some((_, std::cmp::Reverse(i))) = ready.pop() {
-            for k in 0..self.nodes[i].parents.len() {
-                let Some(&j) = self.index.get(&Id::from(self.nodes[i].parents[k])) else {
-                    continue;
-                };
-                if children[j] == usize::MAX {
-                    continue;
-                }
-                children[j] -= 1;
-                if children[j] == 0 {
-                    ready.push((self.nodes[j].time, std::cmp::Reverse(j)));
-                }
-            }
-            if let Some(c) = self.nodes[i].commit.take() {
-                out.push(c);
-            }
-        }
-        out
-    }
-}
 
 /// Commits decoded in this run, for every repository opened with
 /// [`Repo::share_commits`]: the packages of a monorepo walk the same
