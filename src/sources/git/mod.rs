@@ -263,7 +263,9 @@ impl Repo {
     /// Whether commit `ancestor` is reachable from commit `of` (or is it).
     pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
         let (a, b) = (oid(ancestor)?, oid(of)?);
-        Ok(a == b || self.repo.graph_descendant_of(b, a).map_err(git_err)?)
+        let found = self.graph.borrow_mut().reaches(self, b, a);
+        self.packs.borrow().release_memory();
+        found
     }
 
     /// Commits reachable from `to` and not from `hide`, newest first

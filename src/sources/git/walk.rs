@@ -123,6 +123,8 @@ struct Walk<'a> {
     interesting_queued: usize,
     /// Interesting commits in the order they left the queue.
     found: Vec<u32>,
+    /// Commits decoded during the walk (kept in the graph's `decoded`).
+    stashed: Vec<Pos>,
 }
 
 /// The commits of a range, walked but not read yet (see [`Repo::range`]).
@@ -139,6 +141,52 @@ impl Range {
 }
 
 impl Graph {
+    /// Whether commit `ancestor` is reachable from commit `of` (or is it):
+    /// the ancestry of `of` is searched newest first, through the graph,
+    /// until `ancestor` turns up or nothing is left. Exact whatever the
+    /// clocks say; a release tag is usually found within a few commits of
+    /// the branch tip, and whatever is read stays known to the run.
+    pub(super) fn reaches(
+        &mut self,
+        repo: &Repo,
+        of: git2::Oid,
+        ancestor: git2::Oid,
+    ) -> Result<bool> {
+        let (of, target) = (self.position(of), self.position(ancestor));
+        let mut seen = vec![of];
+        let mut queue = std::collections::BinaryHeap::new();
+        self.local[of as usize] = 0;
+        queue.push((0i64, of));
+        let mut search = || -> Result<bool> {
+            while let Some((_, pos)) = queue.pop() {
+                if pos == target {
+                    return Ok(true);
+                }
+                if !self.is_read(pos) {
+                    self.read(repo, pos, false)?;
+                }
+                for k in 0..self.parent_count(pos) {
+                    let p = self.parent(pos, k);
+                    if self.local[p as usize] == NONE {
+                        self.local[p as usize] = 0;
+                        seen.push(p);
+                        if !self.is_read(p) {
+                            self.read(repo, p, false)?;
+                        }
+                        queue.push((self.time[p as usize], p));
+                    }
+                }
+            }
+            Ok(false)
+        };
+        let found = search();
+        // Nothing of this search is left for the next walk.
+        for p in seen {
+            self.local[p as usize] = NONE;
+        }
+        found
+    }
+
     /// Commits reachable from `to` and not from `hide`, in the order of
     /// [`Repo::commits`], reading only what the graph does not know yet.
     /// Each commit of the range counts as one more planned read of it.
@@ -155,18 +203,28 @@ impl Graph {
             queue: Default::default(),
             interesting_queued: 0,
             found: Vec::new(),
+            stashed: Vec::new(),
         };
         let result = walk.run(to, hide);
-        let Walk { nodes, .. } = walk;
+        let Walk { nodes, stashed, .. } = walk;
+        let range = result.map(Range);
+        if let Ok(range) = &range {
+            for &p in &range.0 {
+                self.planned[p as usize] += 1;
+            }
+        }
+        // Commits decoded that turned out to be outside the range (and
+        // that no other planned range lists) are not kept.
+        for p in stashed {
+            if self.planned[p as usize] == 0 {
+                self.decoded.remove(&p);
+            }
+        }
         // The next walk starts from nothing, as a new git process would.
         for n in &nodes {
             self.local[n.pos as usize] = NONE;
         }
-        let range = Range(result?);
-        for &p in &range.0 {
-            self.planned[p as usize] += 1;
-        }
-        Ok(range)
+        range
     }
 
     /// The commits of `range`, decoded. A commit that another planned
@@ -232,7 +290,14 @@ impl Walk<'_> {
         let i = self.node(pos) as usize;
         if !self.nodes[i].read {
             if !self.graph.is_read(pos) {
-                self.graph.read(self.repo, pos, false)?;
+                // Read from the interesting side, the commit is most likely
+                // in the range: it is decoded now, from the same inflated
+                // bytes, and kept for the range's read.
+                let interesting = !hidden && !self.nodes[i].uninteresting;
+                if let Some(c) = self.graph.read(self.repo, pos, interesting)? {
+                    self.graph.decoded.insert(pos, c);
+                    self.stashed.push(pos);
+                }
             }
             self.nodes[i].read = true;
         }
