@@ -48,7 +48,7 @@ enum Walked {
 /// How many releases ahead the history thread walks before reading the
 /// commits of the first (a commit two releases list is read once if
 /// they are this close; on git's own history most are within five).
-const LOOKAHEAD: usize = 16;
+const LOOKAHEAD: usize = 4;
 
 /// The first error by plan order, so the same failure is reported on every
 /// run whatever the number of threads.

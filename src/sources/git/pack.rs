@@ -4,10 +4,11 @@
 //! commit; zlib spends most of each one building its decoding tables.
 //! libdeflate inflates the same commits in about 60% of the time when it is
 //! told the size of the result, which a pack entry records. So commits
-//! stored whole in a pack are found through the pack index here, inflated
-//! with libdeflate and parsed here; everything else (loose objects,
-//! commits stored as deltas, alternates, SHA-256 repositories, anything
-//! unusual in a header) returns `None` and is read through libgit2.
+//! in a pack are found through the pack index here, inflated with
+//! libdeflate (a commit stored as a delta of another, as git does for
+//! some, is rebuilt from its base) and parsed here; everything else (loose
+//! objects, alternates, SHA-256 repositories, anything unusual in a
+//! header) returns `None` and is read through libgit2.
 //!
 //! The parse follows libgit2's (`commit_parse` and `git_signature__parse`)
 //! for the fields relnotes uses; `tests/git_walk.rs` checks that both read
@@ -49,9 +50,14 @@ pub struct RawCommit<'a> {
 }
 
 const IDX_MAGIC: &[u8] = b"\xfftOc\x00\x00\x00\x02";
-/// Pack entry types stored whole.
+/// Pack entry types: stored whole, and deltas of an object at an earlier
+/// offset or with a given id.
 const COMMIT: u8 = 1;
 const TAG: u8 = 4;
+const OFS_DELTA: u8 = 6;
+const REF_DELTA: u8 = 7;
+/// Longer delta chains are left to libgit2 (git's default is 50).
+const MAX_DELTA_DEPTH: u32 = 100;
 const OID: usize = 20;
 
 impl Packs {
@@ -104,51 +110,93 @@ impl Packs {
         }
     }
 
-    /// Inflates object `id` into `buf` if a pack holds it whole; its type.
+    /// Inflates object `id` into `buf` if a pack holds it (whole, or as a
+    /// chain of deltas within the pack); its type.
     fn object(&mut self, id: git2::Oid) -> Option<u8> {
-        let (pack, offset) = self
+        let (k, offset) = self
             .packs
             .iter()
-            .find_map(|p| p.offset(id.as_bytes()).map(|o| (p, o)))?;
-        let data = &pack.data[..];
-        let mut pos = offset;
-        let mut byte = *data.get(pos)?;
-        pos += 1;
-        // Deltas (types 6 and 7) go to libgit2.
-        let kind = (byte >> 4) & 7;
-        if kind != COMMIT && kind != TAG {
+            .enumerate()
+            .find_map(|(k, p)| p.offset(id.as_bytes()).map(|o| (k, o)))?;
+        let mut buf = std::mem::take(&mut self.buf);
+        let kind = self.object_at(k, offset, &mut buf, 0);
+        self.buf = buf;
+        kind
+    }
+
+    /// Inflates the object at `offset` of pack `k` into `out`, applying
+    /// deltas to their bases (git stores some commits as deltas of
+    /// others); its type. `None` for anything unusual: libgit2 then reads
+    /// the object and reports what is wrong with it.
+    fn object_at(&mut self, k: usize, offset: usize, out: &mut Vec<u8>, depth: u32) -> Option<u8> {
+        // git never writes chains this long; a loop in a corrupt pack ends.
+        if depth > MAX_DELTA_DEPTH {
             return None;
         }
-        let mut size = (byte & 0x0f) as usize;
-        let mut shift = 4;
-        while byte & 0x80 != 0 {
-            byte = *data.get(pos)?;
-            pos += 1;
-            if shift > 56 {
-                return None;
+        let (kind, size, mut pos) = entry_header(&self.packs[k].data, offset)?;
+        let base = match kind {
+            COMMIT | TAG => None,
+            OFS_DELTA => {
+                let data = &self.packs[k].data[..];
+                let mut byte = *data.get(pos)?;
+                pos += 1;
+                let mut back = (byte & 0x7f) as usize;
+                while byte & 0x80 != 0 {
+                    byte = *data.get(pos)?;
+                    pos += 1;
+                    back = back.checked_add(1)?.checked_mul(128)? | (byte & 0x7f) as usize;
+                }
+                Some(offset.checked_sub(back).filter(|&b| b >= 12)?)
             }
-            size |= ((byte & 0x7f) as usize) << shift;
-            shift += 7;
-        }
+            REF_DELTA => {
+                let base_id = self.packs[k].data.get(pos..pos + OID)?;
+                pos += OID;
+                Some(self.packs[k].offset(base_id)?)
+            }
+            _ => return None,
+        };
+        let Some(base_offset) = base else {
+            self.inflate(k, offset, pos, size, out)?;
+            return Some(kind);
+        };
+        let mut delta = Vec::new();
+        self.inflate(k, offset, pos, size, &mut delta)?;
+        let mut source = Vec::new();
+        let base_kind = self.object_at(k, base_offset, &mut source, depth + 1)?;
+        apply_delta(&source, &delta, out)?;
+        Some(base_kind)
+    }
+
+    /// Inflates the `size` bytes of the pack entry at `offset` of pack `k`,
+    /// whose compressed data starts at `pos`, into `buf`.
+    fn inflate(
+        &mut self,
+        k: usize,
+        offset: usize,
+        pos: usize,
+        size: usize,
+        buf: &mut Vec<u8>,
+    ) -> Option<()> {
         if size > 64 << 20 {
             return None;
         }
-        self.buf.resize(size, 0);
+        let pack = &self.packs[k];
+        buf.resize(size, 0);
         let n = self
             .inflater
-            .zlib_decompress(data.get(pos..)?, &mut self.buf)
+            .zlib_decompress(pack.data.get(pos..)?, buf)
             .ok()?;
         if n != size {
             return None;
         }
-        // The compressed commit is no longer than its size plus zlib's
+        // The compressed data is no longer than its size plus zlib's
         // framing, for the pages to release later.
-        let end = (pos + size + 64).min(data.len());
+        let end = (pos + size + 64).min(pack.data.len());
         pack.touched.set(Some(match pack.touched.get() {
             Some((lo, hi)) => (lo.min(offset), hi.max(end)),
             None => (offset, end),
         }));
-        Some(kind)
+        Some(())
     }
 
     /// Lets the kernel take back the pages of pack data read so far: they
@@ -330,6 +378,90 @@ fn find_offset(idx: &[u8], count: usize, id: &[u8]) -> Option<usize> {
     None
 }
 
+/// The type and inflated size of the pack entry at `offset`, and where
+/// the rest of the entry starts.
+fn entry_header(data: &[u8], offset: usize) -> Option<(u8, usize, usize)> {
+    let mut pos = offset;
+    let mut byte = *data.get(pos)?;
+    pos += 1;
+    let kind = (byte >> 4) & 7;
+    let mut size = (byte & 0x0f) as usize;
+    let mut shift = 4;
+    while byte & 0x80 != 0 {
+        byte = *data.get(pos)?;
+        pos += 1;
+        if shift > 56 {
+            return None;
+        }
+        size |= ((byte & 0x7f) as usize) << shift;
+        shift += 7;
+    }
+    Some((kind, size, pos))
+}
+
+/// A size in a delta's header: seven bits per byte, lowest first.
+fn delta_size(delta: &[u8], pos: &mut usize) -> Option<usize> {
+    let mut size = 0usize;
+    let mut shift = 0;
+    loop {
+        let byte = *delta.get(*pos)?;
+        *pos += 1;
+        if shift > 56 {
+            return None;
+        }
+        size |= ((byte & 0x7f) as usize) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            return Some(size);
+        }
+    }
+}
+
+/// Rebuilds an object from its base and a git delta (copy and insert
+/// instructions) into `out`; `None` if the delta does not fit the base.
+fn apply_delta(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    let mut pos = 0;
+    if delta_size(delta, &mut pos)? != base.len() {
+        return None;
+    }
+    let size = delta_size(delta, &mut pos)?;
+    if size > 64 << 20 {
+        return None;
+    }
+    out.clear();
+    out.reserve(size);
+    while pos < delta.len() {
+        let cmd = delta[pos];
+        pos += 1;
+        if cmd & 0x80 != 0 {
+            // Copy from the base: which bytes of offset and size follow.
+            let mut field = |bits: u8, first: u32| -> Option<usize> {
+                let mut v = 0usize;
+                for i in 0..bits {
+                    if cmd & (1 << (first + u32::from(i))) != 0 {
+                        v |= (*delta.get(pos)? as usize) << (8 * i);
+                        pos += 1;
+                    }
+                }
+                Some(v)
+            };
+            let from = field(4, 0)?;
+            let mut len = field(3, 4)?;
+            if len == 0 {
+                len = 0x10000;
+            }
+            out.extend_from_slice(base.get(from..from.checked_add(len)?)?);
+        } else if cmd != 0 {
+            let len = cmd as usize;
+            out.extend_from_slice(delta.get(pos..pos + len)?);
+            pos += len;
+        } else {
+            return None;
+        }
+    }
+    (out.len() == size).then_some(())
+}
+
 fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
@@ -487,7 +619,7 @@ mod tests {
     use std::path::Path;
     use std::process::Command;
 
-    fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> String {
+    pub(super) fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> String {
         use std::io::Write;
         let mut child = Command::new("git")
             .args(args)
@@ -587,8 +719,8 @@ mod tests {
         );
         git(dir, &["update-ref", "refs/tags/v1", &tag], None);
         git(dir, &["update-ref", "refs/tags/v1b", &tag_of_tag], None);
-        // No deltas: these near-identical commits would otherwise be stored
-        // as deltas, which go to libgit2 (as the walk tests show).
+        // No deltas: each odd header is read on its own here (deltas have
+        // a test of their own below).
         git(dir, &["repack", "-a", "-d", "-q", "--window=0"], None);
 
         let repo = git2::Repository::open(dir).unwrap();
@@ -643,6 +775,129 @@ mod tests {
             Some(format!("tree {tree}\nauthor {sig}\ncommitter {sig}\n\nloose\n").as_bytes()),
         );
         assert!(packs.commit(git2::Oid::from_str(&loose).unwrap()).is_none());
+    }
+}
+
+#[cfg(test)]
+mod delta_tests {
+    use super::tests::git;
+
+    /// Commits git stores as deltas of other commits (a repack with a
+    /// large window does so for similar commits, as on git's own history)
+    /// are rebuilt here exactly as libgit2 reads them, without falling
+    /// back to it, and so are tags.
+    #[test]
+    fn commits_stored_as_deltas_read_as_libgit2_reads_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "-b", "main"], None);
+        let tree = git(dir, &["mktree"], Some(b""));
+        let body = "A long body that repeats, so that git finds the commits alike. ".repeat(12);
+        let mut ids = Vec::new();
+        let mut parent: Option<String> = None;
+        for i in 0..40 {
+            let mut text = format!("tree {tree}\n");
+            if let Some(p) = &parent {
+                text.push_str(&format!("parent {p}\n"));
+            }
+            let sig = format!("A U Thor <a@example.com> {} +0100", 1_700_000_000 + i * 60);
+            text.push_str(&format!(
+                "author {sig}\ncommitter {sig}\n\nfix: change {i}\n\n{body}\n"
+            ));
+            let id = git(
+                dir,
+                &["hash-object", "-t", "commit", "-w", "--stdin"],
+                Some(text.as_bytes()),
+            );
+            parent = Some(id.clone());
+            ids.push(id);
+        }
+        git(dir, &["update-ref", "refs/heads/main", &ids[39]], None);
+        git(
+            dir,
+            &[
+                "repack",
+                "-a",
+                "-d",
+                "-f",
+                "-q",
+                "--window=50",
+                "--depth=50",
+            ],
+            None,
+        );
+        let pack_dir = dir.join(".git/objects/pack");
+        let idx = std::fs::read_dir(&pack_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "idx"))
+            .unwrap();
+        let listing = git(dir, &["verify-pack", "-v", idx.to_str().unwrap()], None);
+        // Deltas list their depth and base after the sizes.
+        let deltas = listing
+            .lines()
+            .filter(|l| l.split_whitespace().nth(1) == Some("commit"))
+            .filter(|l| l.split_whitespace().count() >= 7)
+            .count();
+        assert!(
+            deltas > 20,
+            "only {deltas} commits stored as deltas:\n{listing}"
+        );
+
+        let repo = git2::Repository::open(dir).unwrap();
+        let mut packs = super::Packs::open(repo.path(), true);
+        for id in &ids {
+            let oid = git2::Oid::from_str(id).unwrap();
+            let c = repo.find_commit(oid).unwrap();
+            let p = packs.commit(oid).expect("read from the pack, delta or not");
+            assert_eq!(p.parents, c.parent_ids().collect::<Vec<_>>(), "{id}");
+            assert_eq!(p.time, c.time().seconds(), "{id}");
+            assert_eq!(p.author_name, c.author().name_bytes(), "{id}");
+            assert_eq!(p.message, c.message_raw_bytes(), "{id}");
+        }
+    }
+
+    /// Deltas that do not fit their base, or are cut short, or are any
+    /// bytes at all, are refused and never panic.
+    #[test]
+    fn broken_deltas_are_refused_and_never_panic() {
+        let base = b"tree 0123\nauthor A <a@x> 1 +0000\n\nbase message\n".to_vec();
+        let mut out = Vec::new();
+        // A valid delta: copy the whole base, then insert two bytes.
+        let good = [
+            base.len() as u8,
+            base.len() as u8 + 2,
+            0x90,
+            base.len() as u8,
+            2,
+            b'o',
+            b'k',
+        ];
+        assert!(super::apply_delta(&base, &good, &mut out).is_some());
+        assert_eq!(&out[..base.len()], &base[..]);
+        assert_eq!(&out[base.len()..], b"ok");
+        // Wrong base size, copy past the end, truncated insert, zero command.
+        for bad in [
+            &[1u8, 1, 0x90, 1][..],
+            &[base.len() as u8, 200, 0x91, 0, 200][..],
+            &[base.len() as u8, 5, 5, b'a'][..],
+            &[base.len() as u8, 1, 0][..],
+            &[][..],
+        ] {
+            assert!(
+                super::apply_delta(&base, bad, &mut out).is_none(),
+                "{bad:?}"
+            );
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 24) as usize;
+            let bytes: Vec<u8> = (0..len).map(|i| (state >> (i % 8 * 8)) as u8).collect();
+            let _ = super::apply_delta(&base, &bytes, &mut out);
+        }
     }
 }
 
