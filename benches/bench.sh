@@ -30,6 +30,14 @@ usage: benches/bench.sh [RELNOTES_BINARY] [options]
                         (env BENCH_LAST_RELEASE; default 50; 0 spreads evenly)
   --cliff-reps R        timed git-cliff runs (env BENCH_CLIFF_REPS; default 1;
                         0 skips git-cliff)
+  --shaped N            also a generated history shaped like git's own (N
+                        commits on main, 120 releases with candidates and
+                        maintenance branches: about 700 release tags), run
+                        through benches/real_history.py (env BENCH_SHAPED;
+                        default 80000; 0 skips it)
+  --real REPO           also a real repository (for example a clone of git's
+                        own), through benches/real_history.py (env BENCH_REAL;
+                        default none: nothing here needs the network)
   --report FILE         also write the Markdown report to FILE
   -h, --help            this text
 
@@ -52,6 +60,8 @@ last_release="${BENCH_LAST_RELEASE:-50}"
 cliff_reps="${BENCH_CLIFF_REPS:-1}"
 report=""
 cache="${BENCH_REPOS:-$root/target/bench-repos}"
+shaped="${BENCH_SHAPED:-80000}"
+real="${BENCH_REAL:-}"
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -64,6 +74,8 @@ while [ $# -gt 0 ]; do
         --last-release) last_release="${2:?}"; shift 2 ;;
         --cliff-reps) cliff_reps="${2:?}"; shift 2 ;;
         --report) report="${2:?}"; shift 2 ;;
+        --shaped) shaped="${2:?}"; shift 2 ;;
+        --real) real="${2:?}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         -*) usage >&2; die "unknown option: $1" ;;
         *) [ -z "$bin_arg" ] || die "more than one binary given: $bin_arg, $1"
@@ -71,7 +83,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for v in tags known_issues reps tag_reps seed cliff_reps; do
+for v in tags known_issues reps tag_reps seed cliff_reps shaped; do
     [[ "${!v}" =~ ^[0-9]+$ ]] || die "--${v//_/-} must be a whole number, not '${!v}'"
 done
 [ "$reps" -ge 1 ] || die "--reps must be at least 1"
@@ -218,6 +230,37 @@ version="$("$relnotes" --version 2>/dev/null | head -n 1 || true)"
 out="$(timeit report --results "$results" --tags "$tags" --known-issues "$known_issues" \
     --seed "$seed" --reps "$reps" --tag-reps "$tag_reps" --cliff-reps "$cliff_reps" --machine "$machine" \
     --alias "$work=\$TMP" --alias "$cache=target/bench-repos" --alias "$relnotes=relnotes" ${cliff:+--alias "$cliff=git-cliff"})"
+# 6. Histories shaped like a real one: git's own layout generated (release
+# candidates, maintenance branches merged back, ~700 tags), and a real
+# repository if one is given. real_history.py checks every release's
+# commits against git rev-list and times both targets in turns.
+if [ "$shaped" -gt 0 ]; then
+    repo="$cache/shaped-$shaped-$seed"
+    if [ -d "$repo" ] && timeit cache-ok "$repo" "$here/gen_history.py"; then
+        echo "bench.sh: using cached $repo" >&2
+    else
+        echo "bench.sh: generating $repo" >&2
+        rm -rf "$repo" "$repo.partial"
+        python3 "$here/gen_history.py" --commits "$shaped" --tags 120 --maintenance 6 \
+            --known-issues "$known_issues" --seed "$seed" "$repo.partial" >&2
+        mv "$repo.partial" "$repo"
+    fi
+    out="$out
+
+### A generated history shaped like git's own
+
+\`python3 benches/gen_history.py --commits $shaped --tags 120 --maintenance 6 --known-issues $known_issues --seed $seed\`
+
+$(python3 "$here/real_history.py" "$repo" --relnotes "$relnotes" --turns "$reps" --tag-turns "$tag_reps" --out-base "$work")"
+fi
+if [ -n "$real" ]; then
+    out="$out
+
+### A real repository: $(basename "$real")
+
+$(python3 "$here/real_history.py" "$real" --relnotes "$relnotes" --turns "$reps" --tag-turns "$tag_reps" --out-base "$work")"
+fi
+
 echo
 echo "$out"
 if [ -n "$report" ]; then

@@ -1201,7 +1201,7 @@ def main(argv=None):
     secs = time.perf_counter() - start
     print(f"gen_history: {g['marks']} commits ({g['n_fp']} first-parent, {g['n_merges']} merges, "
           f"{g['n_nonconv']} non-conventional), {len(tags)} tags ({args.tags} releases + {n_pre} pre-releases, "
-          f"{sum(t.annotated for t in tags)} annotated, {len(g['maint_tags'])} maintenance releases), "
+          f"{sum(t.annotated for t in tags)} annotated; plus {len(g['maint_tags'])} maintenance releases), "
           f"{n_changes} change files, "
           f"{args.known_issues} known issues ({n_open} open), main {summary['main'][:12]}, "
           f"in {secs:.1f} s -> {out_dir}")

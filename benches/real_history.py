@@ -3,7 +3,11 @@
 exactly what `git rev-list TAG ^PREVIOUS` gives, and how does `build --all`
 compare with `git log` over the same history?
 
-    benches/real_history.py REPO [--relnotes target/dist/relnotes] [--turns 3] [--out-base /dev/shm]
+    benches/real_history.py REPO [--relnotes target/dist/relnotes] [--turns 3] [--tag-turns 21] [--out-base /dev/shm]
+
+It also times the tag-time build of the newest release against `git log`
+over that release's range, and prints the issue's targets with PASS or
+FAIL (a FAIL does not change the exit code; a wrong commit list does).
 
 REPO is any clone with tags (for example git's own: 80,000 commits, 1,000
 tags, release candidates). Nothing here needs the network; fetch the
@@ -53,6 +57,8 @@ def main():
     ap.add_argument("repo")
     ap.add_argument("--relnotes", default=str(Path(__file__).resolve().parent.parent / "target/dist/relnotes"))
     ap.add_argument("--turns", type=int, default=3)
+    ap.add_argument("--tag-turns", type=int, default=21,
+                    help="turns of the tag-time pair (milliseconds each: more turns for a stable median)")
     ap.add_argument("--out-base", default=None,
                     help="where the output goes (default: the system's temporary folder); "
                          "/dev/shm leaves out the file system's cost of creating thousands of files")
@@ -96,6 +102,28 @@ def main():
         ratios.append(r[0] / g[0])
         cpu_ratios.append(r[1] / g[1])
         rows.append((g, r))
+    # Tag time: the newest release alone against git log over its range.
+    def key(r):
+        v = r["version"]
+        core, _, pre = v.partition("-")
+        return tuple(int(x) for x in core.split(".")[:3]) + ((0, pre) if pre else (1, ""),)
+    tagged = sorted((r for r in releases if r.get("tag")), key=key)
+    newest = tagged[-1]
+    tag_out = out.parent / "tag"
+    tag_build = [binary, "--repo", repo, "-q", "build", "--tag", newest["tag"], "--force",
+                 "--format", "md", "--out", str(tag_out)]
+    span = f"{newest['previous']['tag']}..{newest['tag']}" if newest.get("previous") else newest["tag"]
+    tag_log = ["git", "-C", repo, "log", f"--format={FORMAT}", span]
+    run(tag_build)
+    tag_rows = []
+    for _ in range(a.tag_turns):
+        g = run(tag_log)
+        shutil.rmtree(tag_out, ignore_errors=True)
+        r = run(tag_build)
+        tag_rows.append((g, r))
+    tag_git = statistics.median(g[0] for g, _ in tag_rows)
+    tag_rel = statistics.median(r[0] for _, r in tag_rows)
+
     head = git(repo, "rev-parse", "--short", "HEAD").strip()
     commits = int(git(repo, "rev-list", "--count", *tags).strip())
     print(f"## relnotes on {os.path.basename(repo)} ({head})\n")
@@ -106,6 +134,17 @@ def main():
     for i, (g, r) in enumerate(rows, 1):
         print(f"| {i} | {g[0]:.2f} s | {r[0]:.2f} s | {r[0] / g[0]:.2f} | {r[1] / g[1]:.2f} | {g[2]:.0f} | {r[2]:.0f} |")
     print(f"\nMedian wall ratio {statistics.median(ratios):.2f}, median CPU ratio {statistics.median(cpu_ratios):.2f}.\n")
+    mem_ratio = statistics.median(r[2] for _, r in rows) / max(statistics.median(g[2] for g, _ in rows), 1)
+    verdict = lambda ok: "PASS" if ok else "FAIL"
+    wall = statistics.median(ratios)
+    print("| target | measured | result |")
+    print("|---|---|---|")
+    print(f"| cold `build --all` <= 2x `git log --tags` (median of turns) | {wall:.2f}x | {verdict(wall <= 2.0)} |")
+    print(f"| peak memory < 1.5x git log's (medians) | {mem_ratio:.2f}x | {verdict(mem_ratio < 1.5)} |")
+    print(f"| `build --tag {newest['tag']}` <= 2x `git log {span}` + 30 ms "
+          f"(medians of {a.tag_turns} turns) | {tag_rel * 1000:.1f} ms vs {tag_git * 1000:.1f} ms "
+          f"(limit {(2 * tag_git + 0.030) * 1000:.1f} ms) | {verdict(tag_rel <= 2 * tag_git + 0.030)} |")
+    print()
     if wrong:
         print(f"**{len(wrong)} release(s) differ from git rev-list:**\n")
         for v, w, g, missing, extra in wrong[:20]:

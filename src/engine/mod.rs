@@ -68,6 +68,10 @@ pub struct Sources {
     strict: bool,
     /// In a monorepo: the package these sources are about.
     package: Option<PackageFilter>,
+    /// In a monorepo: every package's rule, in configuration order, and
+    /// the position of this one, so that which packages a commit belongs to
+    /// is decided once per commit for all of them.
+    package_set: Option<(usize, std::sync::Arc<Vec<PackageFilter>>)>,
 }
 
 /// What `assemble` reports besides the releases.
@@ -126,6 +130,19 @@ impl Sources {
         let dir = root.join(".relnotes");
         let guard = Guard::new(&workdir, Default::default());
         let config = crate::sources::files::load_config(&guard, &dir)?;
+        let package_set = match package {
+            Some(id) if config.packages.len() < 63 => {
+                let all = config
+                    .packages
+                    .iter()
+                    .map(|p| PackageFilter::new(p, &config.packages))
+                    .collect::<Result<Vec<_>>>()?;
+                all.iter()
+                    .position(|p| p.id == id)
+                    .map(|k| (k, std::sync::Arc::new(all)))
+            }
+            _ => None,
+        };
         let (config, package) = package_view(config, package, &workdir)?;
         let guard = guard.with_limits(config.limits.clone());
         let checklist = crate::sources::files::load_checklist(&guard, &dir)?;
@@ -175,6 +192,7 @@ impl Sources {
             stage: Stage::PreRelease,
             strict: false,
             package,
+            package_set,
         })
     }
 
@@ -231,19 +249,22 @@ impl Sources {
         &self,
         range: Range,
     ) -> Result<Vec<crate::domain::assemble::Commit>> {
-        self.with_repo(|r| {
-            let mut commits = r.read_range(range)?;
-            if let Some(p) = &self.package {
-                let mut keep = Vec::with_capacity(commits.len());
-                for c in commits.drain(..) {
-                    let scope = crate::domain::conventional::scope_of(&c.message);
-                    if p.owns(scope, &r.changed_paths(&c.id)?) {
-                        keep.push(c);
-                    }
-                }
-                commits = keep;
-            }
-            Ok(commits)
+        self.with_repo(|r| match (&self.package, &self.package_set) {
+            (None, _) => r.read_range(range),
+            // Which packages a commit belongs to, decided once for all.
+            (Some(_), Some((k, all))) => r.read_range_owned(range, *k, &mut |c| {
+                let scope = crate::domain::conventional::scope_of(&c.message);
+                let paths = r.changed_paths(&c.id)?;
+                Ok(all
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.owns(scope, &paths))
+                    .fold(0u64, |m, (i, _)| m | 1 << i))
+            }),
+            (Some(p), None) => r.read_range_where(range, &mut |c| {
+                let scope = crate::domain::conventional::scope_of(&c.message);
+                Ok(p.owns(scope, &r.changed_paths(&c.id)?))
+            }),
         })
     }
 

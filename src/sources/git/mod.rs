@@ -46,7 +46,7 @@ pub struct Repo {
     /// release's walk stops at the tag where this one started; with
     /// maintenance branches the hidden side goes deep): they are never
     /// inflated again, and walked in memory.
-    graph: std::cell::RefCell<walk::Graph>,
+    graph: std::sync::Arc<std::sync::Mutex<walk::Graph>>,
     /// `git replace`: replaced commit -> the object that stands in for it.
     replace: HashMap<git2::Oid, git2::Oid>,
     /// `info/grafts`: commit -> the parents it is given.
@@ -263,7 +263,7 @@ impl Repo {
     /// Whether commit `ancestor` is reachable from commit `of` (or is it).
     pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
         let (a, b) = (oid(ancestor)?, oid(of)?);
-        let found = self.graph.borrow_mut().reaches(self, b, a);
+        let found = self.graph().reaches(self, b, a);
         self.packs.borrow().release_memory();
         found
     }
@@ -290,7 +290,7 @@ impl Repo {
     /// commits until [`Repo::read_range`] reads it.
     pub fn range(&self, to: &str, hide: Option<&str>) -> Result<Range> {
         let hide = hide.map(oid).transpose()?;
-        let range = self.graph.borrow_mut().range(self, oid(to)?, hide);
+        let range = self.graph().range(self, oid(to)?, hide);
         self.packs.borrow().release_memory();
         range
     }
@@ -298,7 +298,40 @@ impl Repo {
     /// The commits of a range, decoded; each commit that several planned
     /// ranges list is read from the object database once for all of them.
     pub fn read_range(&self, range: Range) -> Result<Vec<Commit>> {
-        let commits = self.graph.borrow_mut().read_range(self, range);
+        let commits = self.graph().read_range(self, range, walk::Keep::All);
+        self.packs.borrow().release_memory();
+        commits
+    }
+
+    /// The commits of a range that `keep` keeps (a package's, in a
+    /// monorepo): a commit it does not keep is not copied.
+    pub fn read_range_where(
+        &self,
+        range: Range,
+        keep: &mut dyn FnMut(&Commit) -> Result<bool>,
+    ) -> Result<Vec<Commit>> {
+        let commits = self
+            .graph()
+            .read_range(self, range, walk::Keep::Where(keep));
+        self.packs.borrow().release_memory();
+        commits
+    }
+
+    /// The commits of a range that belong to package number `package`
+    /// (below 63): `owners` says which packages a commit belongs to, as a
+    /// bit set, and is asked once per commit for the whole run, however
+    /// many packages' ranges list it.
+    pub fn read_range_owned(
+        &self,
+        range: Range,
+        package: usize,
+        owners: &mut dyn FnMut(&Commit) -> Result<u64>,
+    ) -> Result<Vec<Commit>> {
+        let keep = walk::Keep::Owned {
+            bit: 1 << package,
+            owners,
+        };
+        let commits = self.graph().read_range(self, range, keep);
         self.packs.borrow().release_memory();
         commits
     }
@@ -443,13 +476,24 @@ fn shared_commits() -> std::sync::MutexGuard<'static, SharedCommits> {
 }
 
 /// Decoded commits by id: committer time, parents, the commit.
-type SharedCommits = IdMap<(i64, Vec<git2::Oid>, Commit)>;
+type SharedCommits = IdMap<(i64, Vec<git2::Oid>, std::sync::Arc<Commit>)>;
 
 impl Repo {
     /// Shares decoded commits with every other repository of the run that
     /// does so (the packages of a monorepo; see [`shared_commits`]).
     pub fn share_commits(&mut self) {
         self.share = true;
+        // The packages of a monorepo walk the same history: one graph of
+        // it for the whole run.
+        static SHARED: std::sync::LazyLock<std::sync::Arc<std::sync::Mutex<walk::Graph>>> =
+            std::sync::LazyLock::new(Default::default);
+        self.graph = SHARED.clone();
+    }
+
+    /// The run's graph of the history (this repository's own, or the one
+    /// shared by the packages of a monorepo).
+    fn graph(&self) -> std::sync::MutexGuard<'_, walk::Graph> {
+        self.graph.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A commit's committer time and parents, and the commit decoded if
@@ -462,17 +506,34 @@ impl Repo {
     ) -> Result<(i64, Vec<git2::Oid>, Option<Commit>)> {
         if self.share {
             if let Some((time, parents, commit)) = shared_commits().get(&Id::from(id)) {
-                return Ok((*time, parents.clone(), decode.then(|| commit.clone())));
+                return Ok((*time, parents.clone(), decode.then(|| (**commit).clone())));
             }
             if decode {
                 let read = self.read_commit_uncached(id, true)?;
                 if let (time, parents, Some(commit)) = &read {
-                    shared_commits().insert(Id::from(id), (*time, parents.clone(), commit.clone()));
+                    shared_commits().insert(
+                        Id::from(id),
+                        (*time, parents.clone(), std::sync::Arc::new(commit.clone())),
+                    );
                 }
                 return Ok(read);
             }
         }
         self.read_commit_uncached(id, decode)
+    }
+
+    /// A commit decoded once for the run's repositories that share
+    /// commits (see [`Repo::share_commits`]), without copying it.
+    fn shared_commit(&self, id: git2::Oid) -> Result<Option<std::sync::Arc<Commit>>> {
+        if let Some((_, _, commit)) = shared_commits().get(&Id::from(id)) {
+            return Ok(Some(commit.clone()));
+        }
+        let (time, parents, commit) = self.read_commit_uncached(id, true)?;
+        Ok(commit.map(|c| {
+            let c = std::sync::Arc::new(c);
+            shared_commits().insert(Id::from(id), (time, parents, c.clone()));
+            c
+        }))
     }
 
     /// [`Repo::read_commit`] without the run's shared cache.

@@ -42,6 +42,8 @@ pub(super) struct Graph {
     planned: Vec<u32>,
     /// Commits decoded for one range and planned for another.
     decoded: std::collections::HashMap<Pos, Commit>,
+    /// Per commit, the packages of a monorepo it belongs to (a bit set).
+    owners: Vec<u64>,
 }
 
 impl Graph {
@@ -55,6 +57,7 @@ impl Graph {
             self.span.push((0, NONE));
             self.local.push(NONE);
             self.planned.push(0);
+            self.owners.push(UNKNOWN_OWNERS);
         }
         pos
     }
@@ -126,6 +129,20 @@ struct Walk<'a> {
     /// Commits decoded during the walk (kept in the graph's `decoded`).
     stashed: Vec<Pos>,
 }
+
+/// Which commits of a range a read keeps.
+pub(super) enum Keep<'a> {
+    All,
+    Where(&'a mut dyn FnMut(&Commit) -> Result<bool>),
+    /// A package's: those whose bit set from `owners` has `bit`.
+    Owned {
+        bit: u64,
+        owners: &'a mut dyn FnMut(&Commit) -> Result<u64>,
+    },
+}
+
+/// Not decided yet: which packages a commit belongs to.
+const UNKNOWN_OWNERS: u64 = u64::MAX;
 
 /// The commits of a range, walked but not read yet (see [`Repo::range`]).
 pub struct Range(Vec<Pos>);
@@ -230,11 +247,30 @@ impl Graph {
     /// The commits of `range`, decoded. A commit that another planned
     /// range lists too is kept until that range is read, so that each is
     /// inflated and decoded once however many releases list it.
-    pub(super) fn read_range(&mut self, repo: &Repo, range: Range) -> Result<Vec<Commit>> {
+    pub(super) fn read_range(
+        &mut self,
+        repo: &Repo,
+        range: Range,
+        mut keep: Keep<'_>,
+    ) -> Result<Vec<Commit>> {
         let mut out = Vec::with_capacity(range.0.len());
         for p in range.0 {
             let i = p as usize;
             self.planned[i] = self.planned[i].saturating_sub(1);
+            if let Keep::Owned { bit, .. } = keep {
+                if self.owners[i] != UNKNOWN_OWNERS && self.owners[i] & bit == 0 {
+                    continue;
+                }
+            }
+            if repo.share {
+                // Decoded once for all the packages of the run.
+                if let Some(c) = repo.shared_commit(self.ids[i])? {
+                    if self.keeps(i, &c, &mut keep)? {
+                        out.push((*c).clone());
+                    }
+                }
+                continue;
+            }
             let again = self.planned[i] > 0;
             let commit = match self.decoded.remove(&p) {
                 Some(c) => c,
@@ -246,9 +282,25 @@ impl Graph {
             if again {
                 self.decoded.insert(p, commit.clone());
             }
-            out.push(commit);
+            if self.keeps(i, &commit, &mut keep)? {
+                out.push(commit);
+            }
         }
         Ok(out)
+    }
+
+    /// Whether `keep` keeps commit `i`, recording its owners.
+    fn keeps(&mut self, i: usize, c: &Commit, keep: &mut Keep<'_>) -> Result<bool> {
+        Ok(match keep {
+            Keep::All => true,
+            Keep::Where(f) => f(c)?,
+            Keep::Owned { bit, owners } => {
+                if self.owners[i] == UNKNOWN_OWNERS {
+                    self.owners[i] = owners(c)? & !(1 << 63);
+                }
+                self.owners[i] & *bit != 0
+            }
+        })
     }
 }
 
