@@ -250,7 +250,7 @@ impl Repo {
         let tree = tree_of(o)?;
         let parent = first_parent.map(tree_of).transpose()?;
         let mut paths: Vec<String> = Vec::new();
-        changed_files(&self.repo, &self.trees, parent, Some(tree), "", &mut paths).map_err(fail)?;
+        changed_files(self, parent, Some(tree), "", &mut paths).map_err(fail)?;
         paths.sort();
         paths.dedup();
         let paths: std::sync::Arc<[String]> = paths.into();
@@ -348,24 +348,26 @@ struct TreeCache(std::cell::RefCell<IdMap<TreeEntries>>);
 impl TreeCache {
     const MAX: usize = 1 << 14;
 
-    fn entries(
-        &self,
-        repo: &git2::Repository,
-        id: git2::Oid,
-    ) -> std::result::Result<TreeEntries, git2::Error> {
+    fn entries(&self, repo: &Repo, id: git2::Oid) -> std::result::Result<TreeEntries, git2::Error> {
         if let Some(e) = self.0.borrow().get(&Id::from(id)) {
             return Ok(e.clone());
         }
-        let tree = repo.find_tree(id)?;
+        // From the pack when it is there (deltas included), else libgit2.
+        let parsed = repo.packs.borrow_mut().tree(id).and_then(parse_tree);
+        let mut list = match parsed {
+            Some(list) => list,
+            None => {
+                let tree = repo.repo.find_tree(id)?;
+                tree.iter()
+                    .map(|e| {
+                        let dir = e.kind() == Some(git2::ObjectType::Tree);
+                        (e.name_bytes().to_vec(), e.id(), dir)
+                    })
+                    .collect()
+            }
+        };
         // By plain name order (git's own order sorts a folder as if its
         // name ended in `/`), so that two trees merge in one pass.
-        let mut list: Vec<(Vec<u8>, git2::Oid, bool)> = tree
-            .iter()
-            .map(|e| {
-                let dir = e.kind() == Some(git2::ObjectType::Tree);
-                (e.name_bytes().to_vec(), e.id(), dir)
-            })
-            .collect();
         list.sort_by(|a, b| a.0.cmp(&b.0));
         let e: TreeEntries = std::sync::Arc::new(list);
         let mut map = self.0.borrow_mut();
@@ -377,20 +379,36 @@ impl TreeCache {
     }
 }
 
+/// A tree object's entries (`<mode> <name>\0<20-byte id>`, repeated):
+/// name, id, and whether it is a folder (mode 40000). `None` if malformed.
+fn parse_tree(mut raw: &[u8]) -> Option<Vec<(Vec<u8>, git2::Oid, bool)>> {
+    let mut out = Vec::new();
+    while !raw.is_empty() {
+        let space = raw.iter().position(|&b| b == b' ')?;
+        let mode = &raw[..space];
+        let rest = &raw[space + 1..];
+        let nul = rest.iter().position(|&b| b == 0)?;
+        let name = &rest[..nul];
+        let id = git2::Oid::from_bytes(rest.get(nul + 1..nul + 21)?).ok()?;
+        out.push((name.to_vec(), id, mode == b"40000"));
+        raw = &rest[nul + 21..];
+    }
+    Some(out)
+}
+
 /// The files that differ between trees `a` and `b` (either may be
 /// missing), below `prefix`. Subtrees with the same id on both sides are
 /// passed over unread: a commit that changes two files reads only the
 /// trees on their paths, which is what makes this faster than a full diff.
 fn changed_files(
-    repo: &git2::Repository,
-    cache: &TreeCache,
+    repo: &Repo,
     a: Option<git2::Oid>,
     b: Option<git2::Oid>,
     prefix: &str,
     out: &mut Vec<String>,
 ) -> std::result::Result<(), git2::Error> {
     let entries = |t: Option<git2::Oid>| -> std::result::Result<Option<TreeEntries>, git2::Error> {
-        t.map(|t| cache.entries(repo, t)).transpose()
+        t.map(|t| repo.trees.entries(repo, t)).transpose()
     };
     let (ea, eb) = (entries(a)?, entries(b)?);
     let empty = Vec::new();
@@ -420,7 +438,7 @@ fn changed_files(
         let path = format!("{prefix}{}", String::from_utf8_lossy(name));
         let dir = |e: Option<&(Vec<u8>, git2::Oid, bool)>| e.filter(|e| e.2).map(|e| e.1);
         if dir(x).is_some() || dir(y).is_some() {
-            changed_files(repo, cache, dir(x), dir(y), &format!("{path}/"), out)?;
+            changed_files(repo, dir(x), dir(y), &format!("{path}/"), out)?;
         }
         // A file on either side (a file that became a folder counts too).
         if x.is_some_and(|e| !e.2) || y.is_some_and(|e| !e.2) {

@@ -22,7 +22,16 @@ pub struct Packs {
     inflater: libdeflater::Decompressor,
     /// Where commits are inflated to, reused.
     buf: Vec<u8>,
+    /// Objects that deltas were rebuilt from, by pack and offset: trees of
+    /// consecutive commits are chains of deltas, and each base is then
+    /// rebuilt once, not once per object above it.
+    bases: std::collections::HashMap<(usize, usize), std::sync::Arc<[u8]>>,
+    /// Bytes held in `bases` (emptied when it passes [`BASE_CACHE`]).
+    base_bytes: usize,
 }
+
+/// How many bytes of rebuilt delta bases are kept.
+const BASE_CACHE: usize = 16 << 20;
 
 struct Pack {
     idx: memmap2::Mmap,
@@ -53,6 +62,7 @@ const IDX_MAGIC: &[u8] = b"\xfftOc\x00\x00\x00\x02";
 /// Pack entry types: stored whole, and deltas of an object at an earlier
 /// offset or with a given id.
 const COMMIT: u8 = 1;
+const TREE: u8 = 2;
 const TAG: u8 = 4;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
@@ -81,6 +91,8 @@ impl Packs {
             packs,
             inflater: libdeflater::Decompressor::new(),
             buf: Vec::new(),
+            bases: Default::default(),
+            base_bytes: 0,
         }
     }
 
@@ -89,6 +101,14 @@ impl Packs {
     pub fn commit(&mut self, id: git2::Oid) -> Option<RawCommit<'_>> {
         match self.object(id)? {
             COMMIT => parse(&self.buf),
+            _ => None,
+        }
+    }
+
+    /// The raw entries of tree `id`, if a pack holds it.
+    pub fn tree(&mut self, id: git2::Oid) -> Option<&[u8]> {
+        match self.object(id)? {
+            TREE => Some(&self.buf),
             _ => None,
         }
     }
@@ -135,7 +155,7 @@ impl Packs {
         }
         let (kind, size, mut pos) = entry_header(&self.packs[k].data, offset)?;
         let base = match kind {
-            COMMIT | TAG => None,
+            COMMIT | TREE | TAG => None,
             OFS_DELTA => {
                 let data = &self.packs[k].data[..];
                 let mut byte = *data.get(pos)?;
@@ -161,9 +181,26 @@ impl Packs {
         };
         let mut delta = Vec::new();
         self.inflate(k, offset, pos, size, &mut delta)?;
-        let mut source = Vec::new();
-        let base_kind = self.object_at(k, base_offset, &mut source, depth + 1)?;
-        apply_delta(&source, &delta, out)?;
+        let (base_kind, source) = match self.bases.get(&(k, base_offset)) {
+            Some(b) => (b[0], b.clone()),
+            None => {
+                let mut source = Vec::new();
+                let base_kind = self.object_at(k, base_offset, &mut source, depth + 1)?;
+                // Kept with its type in front.
+                let mut kept = Vec::with_capacity(source.len() + 1);
+                kept.push(base_kind);
+                kept.extend_from_slice(&source);
+                let kept: std::sync::Arc<[u8]> = kept.into();
+                if self.base_bytes + kept.len() > BASE_CACHE {
+                    self.bases.clear();
+                    self.base_bytes = 0;
+                }
+                self.base_bytes += kept.len();
+                self.bases.insert((k, base_offset), kept.clone());
+                (base_kind, kept)
+            }
+        };
+        apply_delta(&source[1..], &delta, out)?;
         Some(base_kind)
     }
 
