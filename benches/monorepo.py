@@ -4,11 +4,15 @@
 generated monorepo (benches/gen_monorepo.py).
 
     cargo build --release
-    python3 benches/monorepo.py [--commits 100000] [--packages 10] [--tags 1000] [--reps 3]
+    TMPDIR=/dev/shm python3 benches/monorepo.py [--commits 100000] [--packages 10] [--tags 1000] [--reps 3]
 
 Prints the medians, the ratio (relnotes / git log, per turn, median) and
 the peak memory of each. The target (issue 17): ratio <= 2, memory under
-300 MB. The generated repository is kept in $TMPDIR between runs.
+300 MB. The generated repository is kept in $TMPDIR between runs, and
+the outputs go there too: with TMPDIR=/dev/shm both are in memory, which
+compares the two programs rather than the file system (on ext4, creating
+thousands of files right after deleting the last run's can take as long as
+relnotes' own work; see the book's Performance chapter).
 Python 3.11+, standard library only.
 """
 

@@ -254,6 +254,10 @@ impl Sources {
             // Which packages a commit belongs to, decided once for all.
             (Some(_), Some((k, all))) => r.read_range_owned(range, *k, &mut |c| {
                 let scope = crate::domain::conventional::scope_of(&c.message);
+                // A scope naming a package decides alone: no tree is read.
+                if let Some(i) = all.iter().position(|p| Some(p.id.as_str()) == scope) {
+                    return Ok(1 << i);
+                }
                 let paths = r.changed_paths(&c.id)?;
                 Ok(all
                     .iter()
