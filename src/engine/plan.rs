@@ -62,6 +62,15 @@ impl Sources {
         if self.inputs.changes.contains_key("unreleased") {
             return Ok(true);
         }
+        if self.package.is_none() {
+            // The base is HEAD or one of its ancestors: anything else on
+            // HEAD is unreleased. No walk needed (it would read the hidden
+            // side of HEAD's range before any release is built).
+            return Ok(match self.unreleased_range() {
+                Some((head, base)) => base.as_deref() != Some(head.as_str()),
+                None => false,
+            });
+        }
         Ok(!self.unreleased_commits()?.is_empty())
     }
 
