@@ -21,6 +21,23 @@ pub fn run(g: &Global, args: NewArgs) -> Result<Outcome> {
         id,
     } = args;
     let root = repo_root(&g.repo)?;
+    if g.package.is_none() {
+        // In a monorepo a change file belongs to packages: one written
+        // without any would be in no package's notes.
+        let ids = crate::engine::Sources::package_ids(&g.repo)?;
+        if !ids.is_empty() {
+            return Err(Error::usage(
+                format!(
+                    "this repository has packages ({}): say which one the change is for",
+                    ids.join(", ")
+                ),
+                format!(
+                    "pass --package, for example `relnotes --package {} new ...`; a change for several packages goes in .relnotes/changes/unreleased/ with `packages: [a, b]` in its front matter",
+                    ids[0]
+                ),
+            ));
+        }
+    }
     let interactive = std::io::stdin().is_terminal() && kind.is_none() && message.is_none();
     let (kind, breaking, message) = if interactive {
         let kinds = ChangeKind::names().join(", ");
