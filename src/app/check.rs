@@ -21,6 +21,8 @@ pub struct CheckRequest {
     pub strict: bool,
     /// The pull-request gate against this base (`""`: the default base).
     pub changes: Option<String>,
+    /// A product release of a monorepo, by version.
+    pub product: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -37,6 +39,9 @@ struct CheckJson<'a> {
 pub fn run(g: &Global, req: CheckRequest) -> Result<Outcome> {
     if let Some(base) = &req.changes {
         return changes_gate(g, (!base.is_empty()).then_some(base.as_str()));
+    }
+    if let Some(version) = &req.product {
+        return product_gate(g, version, &req);
     }
     let sources = super::load(g, Some(&req.target))?.with_readiness(req.stage, req.strict);
     let a = sources.assemble(&req.target)?;
@@ -153,4 +158,89 @@ fn changes_gate(g: &Global, base: Option<&str>) -> Result<Outcome> {
         print_stdout(&out)?;
     }
     Ok(Outcome::NotReady)
+}
+
+#[derive(Serialize)]
+struct ProductCheckJson<'a> {
+    /// Version of this report's schema.
+    schema: u32,
+    project: &'a str,
+    product: &'a str,
+    /// Every package release below is ready.
+    ready: bool,
+    packages: Vec<ProductPartJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductPartJson<'a> {
+    package: &'a str,
+    release: &'a str,
+    tag: Option<&'a str>,
+    #[serde(flatten)]
+    readiness: &'a Readiness,
+}
+
+/// `relnotes check --product VERSION`: the gate over a product release of
+/// a monorepo, which is ready when every package release it bundles is.
+fn product_gate(g: &Global, version: &str, req: &CheckRequest) -> Result<Outcome> {
+    let products = crate::engine::products::products_at(&g.repo, req.stage, req.strict)?;
+    let Some(product) = products.iter().find(|p| p.version == version) else {
+        let names: Vec<&str> = products.iter().map(|p| p.version.as_str()).collect();
+        return Err(Error::usage(
+            format!("no product release `{version}` in .relnotes/releases/"),
+            if names.is_empty() {
+                "a product release is a file `.relnotes/releases/<version>.yaml` with `packages: {api: 1.2.0, ...}`".to_string()
+            } else {
+                format!("use one of: {}", names.join(", "))
+            },
+        ));
+    };
+    let ready = product.ready();
+    if req.json {
+        let report = ProductCheckJson {
+            schema: 1,
+            project: &product.project,
+            product: &product.version,
+            ready,
+            packages: product
+                .parts
+                .iter()
+                .map(|p| ProductPartJson {
+                    package: &p.package,
+                    release: &p.release.version,
+                    tag: p.release.tag.as_deref(),
+                    readiness: &p.release.readiness,
+                })
+                .collect(),
+        };
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::json("the readiness report", e))?;
+        print_stdout(&(text + "\n"))?;
+    } else if !g.quiet {
+        let mut text = format!(
+            "{} {} (product release, {}): {}\n",
+            product.project,
+            product.version,
+            product.path,
+            if ready { "READY" } else { "NOT READY" }
+        );
+        for p in &product.parts {
+            text.push('\n');
+            text.push_str(&report::check_text(
+                &p.project.name,
+                &p.release,
+                &p.release.readiness,
+            ));
+        }
+        print_stdout(&if g.color {
+            report::colorize(&text)
+        } else {
+            text
+        })?;
+    }
+    Ok(if ready {
+        Outcome::Success
+    } else {
+        Outcome::NotReady
+    })
 }

@@ -175,6 +175,10 @@ pub struct CheckArgs {
     /// first of origin/main, origin/master, main, master that exists).
     #[arg(long, value_name = "REF", requires = "changes")]
     pub base: Option<String>,
+    /// In a monorepo: check a product release (`releases/<VERSION>.yaml`),
+    /// ready when every package release it bundles is.
+    #[arg(long, value_name = "VERSION", conflicts_with_all = ["tag", "unreleased", "changes"])]
+    pub product: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -547,6 +551,7 @@ impl From<CheckArgs> for CheckRequest {
             },
             strict: a.strict,
             changes: a.changes.then(|| a.base.clone().unwrap_or_default()),
+            product: a.product,
         }
     }
 }

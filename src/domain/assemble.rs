@@ -88,6 +88,9 @@ pub struct Context<'a> {
     pub root: &'a Path,
     /// The `.relnotes/` folder, as paths are shown.
     pub dir: &'a Path,
+    /// In a monorepo, the package these releases are of: its metadata is
+    /// in `releases/<package>/`.
+    pub package: Option<&'a str>,
     /// Commits whose subject matches one of these are left out.
     pub skip: &'a [regex::Regex],
     /// The readiness stage and strictness to evaluate at.
@@ -141,7 +144,11 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
         commits.push(commit_info(c, config.commits.date));
     }
     let meta: ReleaseMeta = input.meta.map(|m| m.meta.clone()).unwrap_or_default();
-    let meta_path = cx.rel(&cx.dir.join("releases").join(format!("{version}.yaml")));
+    let releases = match cx.package {
+        Some(p) => cx.dir.join("releases").join(p),
+        None => cx.dir.join("releases"),
+    };
+    let meta_path = cx.rel(&releases.join(format!("{version}.yaml")));
     let files = input.files.as_slice();
     mark_covered(files, &mut commits);
 

@@ -304,6 +304,7 @@ impl Sources {
             incidents: &self.inputs.incidents,
             root: &self.root,
             dir: &self.dir,
+            package: self.package.as_ref().map(|p| p.id.as_str()),
             skip: &self.skip,
             stage: self.stage,
             strict: self.strict,

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::{shown_root, Sources, Target};
 use crate::domain::package::{Part, Product};
+use crate::domain::readiness::Stage;
 use crate::error::{Error, Result};
 use crate::sources::files::Guard;
 use crate::sources::git::Repo;
@@ -14,6 +15,12 @@ use crate::sources::git::Repo;
 /// Every product release of the repository at (or above) `path`, in file
 /// name order (none when it is not a monorepo).
 pub fn products(path: &Path) -> Result<Vec<Product>> {
+    products_at(path, Stage::PreRelease, false)
+}
+
+/// [`products`] with the package releases' readiness evaluated at `stage`
+/// (and `strict`: warnings block), for `relnotes check --product`.
+pub fn products_at(path: &Path, stage: Stage, strict: bool) -> Result<Vec<Product>> {
     let repo = Repo::open(path)?;
     let workdir = repo.workdir();
     let dir = shown_root(&workdir).join(".relnotes");
@@ -38,7 +45,8 @@ pub fn products(path: &Path) -> Result<Vec<Product>> {
                 ));
             };
             let tag = Target::Tag(p.tag.replace("{version}", v));
-            let sources = Sources::load_package(path, Some(&tag), Some(id))?;
+            let sources =
+                Sources::load_package(path, Some(&tag), Some(id))?.with_readiness(stage, strict);
             let mut assembled = sources.assemble(&tag)?;
             if assembled.releases.is_empty() {
                 continue;
