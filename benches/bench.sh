@@ -116,6 +116,21 @@ fi
 
 timeit() { python3 "$here/timeit.py" "$@"; }
 
+# generated REPO ARGS...: the repository gen_history.py writes with ARGS,
+# from the cache while gen_history.py is unchanged, else written afresh.
+generated() {
+    local repo="$1"
+    shift
+    if [ -d "$repo" ] && timeit cache-ok "$repo" "$here/gen_history.py"; then
+        echo "bench.sh: using cached $repo" >&2
+    else
+        echo "bench.sh: generating $repo" >&2
+        rm -rf "$repo" "$repo.partial"
+        python3 "$here/gen_history.py" "$@" "$repo.partial" >&2
+        mv "$repo.partial" "$repo"
+    fi
+}
+
 work="$(mktemp -d "${TMPDIR:-/tmp}/relnotes-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 results="$work/results.jsonl"
@@ -136,15 +151,8 @@ declare -A repo_at newest_at
 
 for n in $sizes; do
     repo="$cache/$n-$tags-$known_issues-$seed-$last_release"
-    if [ -d "$repo" ] && timeit cache-ok "$repo" "$here/gen_history.py"; then
-        echo "bench.sh: using cached $repo" >&2
-    else
-        echo "bench.sh: generating $repo" >&2
-        rm -rf "$repo" "$repo.partial"
-        python3 "$here/gen_history.py" --commits "$n" --tags "$tags" \
-            --known-issues "$known_issues" --seed "$seed" --last-release "$last_release" "$repo.partial" >&2
-        mv "$repo.partial" "$repo"
-    fi
+    generated "$repo" --commits "$n" --tags "$tags" --known-issues "$known_issues" \
+        --seed "$seed" --last-release "$last_release"
 
     tag_pair="$(timeit tags --prefix v "$repo")"
     read -r newest previous <<< "$tag_pair"
@@ -236,15 +244,8 @@ out="$(timeit report --results "$results" --tags "$tags" --known-issues "$known_
 # commits against git rev-list and times both targets in turns.
 if [ "$shaped" -gt 0 ]; then
     repo="$cache/shaped-$shaped-$seed"
-    if [ -d "$repo" ] && timeit cache-ok "$repo" "$here/gen_history.py"; then
-        echo "bench.sh: using cached $repo" >&2
-    else
-        echo "bench.sh: generating $repo" >&2
-        rm -rf "$repo" "$repo.partial"
-        python3 "$here/gen_history.py" --commits "$shaped" --tags 120 --maintenance 6 \
-            --known-issues "$known_issues" --seed "$seed" "$repo.partial" >&2
-        mv "$repo.partial" "$repo"
-    fi
+    generated "$repo" --commits "$shaped" --tags 120 --maintenance 6 \
+        --known-issues "$known_issues" --seed "$seed"
     out="$out
 
 ### A generated history shaped like git's own

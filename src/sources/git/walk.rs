@@ -147,16 +147,6 @@ const UNKNOWN_OWNERS: u64 = u64::MAX;
 /// The commits of a range, walked but not read yet (see [`Repo::range`]).
 pub struct Range(Vec<Pos>);
 
-impl Range {
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 impl Graph {
     /// Whether commit `ancestor` is reachable from commit `of` (or is it):
     /// the ancestry of `of` is searched newest first, through the graph,
