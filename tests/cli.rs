@@ -164,8 +164,20 @@ fn schema_describes_every_input_file() {
         (
             "config",
             &[
-                "project", "links", "tags", "segments", "signoffs", "commits", "releases",
-                "output", "limits", "images", "announce", "outputs", "packages",
+                "project",
+                "links",
+                "tags",
+                "segments",
+                "signoffs",
+                "commits",
+                "releases",
+                "output",
+                "limits",
+                "images",
+                "announce",
+                "outputs",
+                "packages",
+                "audiences",
             ][..],
         ),
         (

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::cli::AnnounceArgs;
 use super::Global;
 use crate::domain::config::{Config, Format};
+use crate::domain::input::Audience;
 use crate::domain::model::{Project, Release};
 use crate::engine::staging::{Mode, Staging};
 use crate::error::{Error, Result};
@@ -99,12 +100,23 @@ pub fn files(
             .ok_or_else(|| Error::usage("no such page", "this is a bug in relnotes"))?;
         renderer.render(project, config, release, &cache, spec, format)
     };
-    let mut audiences: Vec<(String, Option<String>, Page)> =
-        vec![("all".into(), None, Page::Customer)];
-    for id in &release.segment_pages {
-        audiences.push((id.clone(), Some(id.clone()), Page::Customer));
+    // Only the audiences the project (or package) writes for.
+    let mut audiences: Vec<(String, Option<String>, Page)> = Vec::new();
+    if config.writes_for(Audience::Customer) {
+        audiences.push(("all".into(), None, Page::Customer));
+        for id in &release.segment_pages {
+            audiences.push((id.clone(), Some(id.clone()), Page::Customer));
+        }
     }
-    audiences.push(("stakeholders".into(), None, Page::Stakeholders));
+    if config.writes_for(Audience::Internal) {
+        audiences.push(("stakeholders".into(), None, Page::Stakeholders));
+    }
+    if audiences.is_empty() {
+        return Err(config.not_written_for(Audience::Customer, "announcement"));
+    }
+    // The plain text and the Slack message go with the widest audience:
+    // all customers, else the stakeholders.
+    let widest = audiences[0].0.clone();
     let mut out = Vec::new();
     for (audience, segment, page) in &audiences {
         let md = render(*page, segment.as_deref(), Format::Md)?;
@@ -146,10 +158,15 @@ pub fn files(
             format!("email-{}.eml", crate::domain::text::slug(audience)),
             eml,
         ));
-        if audience == "all" {
+        if *audience == widest {
+            let page = if *page == Page::Customer {
+                "customer/index"
+            } else {
+                "stakeholders"
+            };
             let page_url = base
                 .as_ref()
-                .map(|b| format!("{b}/{}/customer/index.html", release.version));
+                .map(|b| format!("{b}/{}/{page}.html", release.version));
             out.push(("announcement.txt".into(), text));
             out.push((
                 "slack.json".into(),

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::cli::{ChangelogArgs, ChangelogAudienceArg};
 use super::Global;
+use crate::domain::input::Audience;
 use crate::engine::Target;
 use crate::error::{Error, Result};
 use crate::render::changelog::{self, ChangelogAudience};
@@ -45,6 +46,16 @@ pub fn run(g: &Global, args: ChangelogArgs) -> Result<Outcome> {
         ChangelogAudienceArg::Customer => ChangelogAudience::Customer,
         ChangelogAudienceArg::Support => ChangelogAudience::Support,
     };
+    let needs = match audience {
+        ChangelogAudience::Customer => Audience::Customer,
+        ChangelogAudience::Support => Audience::Support,
+    };
+    if !sources.config.writes_for(needs) {
+        return Err(sources.config.not_written_for(
+            needs,
+            &format!("{} changelog (try --audience support)", needs.as_str()),
+        ));
+    }
     let ctx = changelog::context(
         &assembled.project,
         &sources.config,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::cli::FeedArgs;
 use super::Global;
+use crate::domain::input::Audience;
 use crate::engine::staging::{Mode, Staging};
 use crate::engine::Target;
 use crate::error::{Error, Result};
@@ -21,6 +22,11 @@ pub fn run(g: &Global, args: FeedArgs) -> Result<Outcome> {
         }
     }
     let sources = super::load(g, Some(&Target::All))?;
+    if !sources.config.writes_for(Audience::Customer) {
+        return Err(sources
+            .config
+            .not_written_for(Audience::Customer, "customer feed"));
+    }
     let out: PathBuf = match args.out {
         Some(o) => o,
         None => sources.root.join(&sources.config.output.dir).join("feeds"),

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use crate::app::cli::{KbArgs, KbAudience, KbFormat};
 use crate::app::Global;
 use crate::domain::config::Format;
+use crate::domain::input::Audience;
 use crate::domain::model::KnownIssue;
 use crate::engine::staging::{Mode, Staging};
 use crate::engine::{Sources, Target};
@@ -46,6 +47,15 @@ pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
         KbAudience::Support => site::KbAudience::Support,
         KbAudience::Customer => site::KbAudience::Customer,
     };
+    let needs = match audience {
+        site::KbAudience::Support => Audience::Support,
+        site::KbAudience::Customer => Audience::Customer,
+    };
+    if !sources.config.writes_for(needs) {
+        return Err(sources
+            .config
+            .not_written_for(needs, &format!("{} knowledge base", needs.as_str())));
+    }
     let written = write(&sources, &out, format, audience)?;
     g.say(format!(
         "wrote the knowledge base ({} files: {} releases, {} known issues) to {}",

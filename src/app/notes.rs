@@ -19,6 +19,16 @@ pub fn run(g: &Global, args: NotesArgs) -> Result<Outcome> {
         NotesAudience::Stakeholders => Page::Stakeholders,
         NotesAudience::Readiness => Page::Readiness,
     };
+    if let Some(a) = page.audience().filter(|a| !sources.config.writes_for(*a)) {
+        return Err(sources.config.not_written_for(
+            a,
+            match page {
+                Page::Stakeholders => "stakeholder page",
+                Page::Support => "support page",
+                _ => "customer page",
+            },
+        ));
+    }
     if args.segment.is_some() && page != Page::Customer {
         return Err(Error::usage(
             "--segment goes with the customer page only",

@@ -271,7 +271,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
         known_issues,
         fixed_issues,
         segment_pages,
-        metadata_file: input.meta.map(|_| meta_path),
+        metadata_file: input.meta.map(|_| meta_path.clone()),
         metadata: meta,
         hypercare,
         escalation,
@@ -285,6 +285,7 @@ pub fn assemble(input: ReleaseInput<'_>, cx: &Context<'_>) -> Result<Release> {
     let rolled_back: Vec<String> = rolled_back.into_iter().collect();
     release.readiness = readiness::evaluate_release(
         &release,
+        meta_path,
         config,
         cx.checklist,
         cx.versions,
@@ -626,6 +627,13 @@ pub fn changes(
         if let Some(change) = change_from_commit(config, c, from_commits_for_customers, highlights)
         {
             out.push(change);
+        }
+    }
+    // A change reaches only the audiences the project (or package) writes
+    // for.
+    if config.audiences.is_some() {
+        for c in &mut out {
+            c.audiences.retain(|a| config.writes_for(*a));
         }
     }
     // Highlights first (in the order listed), then by kind, files before

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::input::ChangeKind;
+use crate::domain::input::{Audience, ChangeKind};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
@@ -19,6 +19,12 @@ pub struct Config {
     pub tags: Tags,
     /// Customer segments: id -> display name (pages are made in id order).
     pub segments: BTreeMap<String, String>,
+    /// The audiences the project writes for (default all three): without
+    /// `customer` no customer pages, feeds or customer knowledge base;
+    /// without `support` no support page or support knowledge base;
+    /// without `internal` no stakeholder page. A change is shown only to
+    /// the audiences both it and the project have.
+    pub audiences: Option<Vec<Audience>>,
     pub signoffs: Signoffs,
     pub commits: Commits,
     pub releases: Releases,
@@ -52,6 +58,14 @@ pub struct Package {
     /// Its release tags, with `{version}` where the version goes
     /// (`api/v{version}`, `grep-cli-{version}`, `@acme/web@{version}`).
     pub tag: String,
+    /// The audiences it writes for, instead of the project's (`[support,
+    /// internal]` for a library no customer sees).
+    #[serde(default)]
+    pub audiences: Option<Vec<Audience>>,
+    /// Its own customer segments (id -> display name), instead of the
+    /// project's.
+    #[serde(default)]
+    pub segments: Option<BTreeMap<String, String>>,
 }
 
 impl Package {
@@ -364,16 +378,14 @@ impl Config {
     /// names and links. `text` is the file's text, to point at the place.
     pub fn validate(&self, path: &Path, text: &str) -> Result<()> {
         self.validate_packages(path, text)?;
-        for id in self.segments.keys() {
-            if let Some(problem) = crate::domain::text::id_problem(id) {
-                let line = crate::domain::text::locate(text, "segments:", 1).0;
-                return Err(Error::at(
-                    path,
-                    crate::domain::text::locate(text, id, line),
-                    format!("segment id `{id}` {problem}"),
-                    "segment ids name files and links: use letters, digits, `-` and `_`, for example `enterprise: Enterprise customers`",
-                ));
-            }
+        validate_segment_ids(&self.segments, path, text, 1)?;
+        if self.audiences.as_ref().is_some_and(Vec::is_empty) {
+            return Err(Error::at(
+                path,
+                crate::domain::text::locate(text, "audiences:", 1),
+                "`audiences` is empty: nothing would be written for anyone",
+                "list the audiences the project writes for (customer, support, internal), or remove `audiences` for all three",
+            ));
         }
         for o in &self.outputs {
             let at = crate::domain::text::locate(text, &o.template, 1);
@@ -401,13 +413,23 @@ impl Config {
                 ));
             }
             if let Some(s) = &o.segment {
-                if !self.segments.contains_key(s) {
-                    return Err(Error::at(
-                        path,
-                        crate::domain::text::locate(text, s, at.0),
-                        format!("outputs: segment `{s}` is not a segment of the configuration"),
-                        "name a segment id from `segments:`",
-                    ));
+                // Every set of segments a customer page is made with has
+                // it: the project's, and each package's own.
+                for (whose, segments) in self.segment_sets() {
+                    if !segments.contains_key(s) {
+                        return Err(Error::at(
+                            path,
+                            crate::domain::text::locate(text, s, at.0),
+                            match whose {
+                                None => format!("outputs: segment `{s}` is not a segment of the configuration"),
+                                Some(p) => format!("outputs: segment `{s}` is not a segment of package `{p}`, which has segments of its own"),
+                            },
+                            match whose {
+                                None => "name a segment id from `segments:`".to_string(),
+                                Some(p) => format!("add `{s}` to the segments of package `{p}`, or name a segment every package has"),
+                            },
+                        ));
+                    }
                 }
             }
         }
@@ -458,6 +480,40 @@ impl Config {
             .unwrap_or_else(|| "project".into())
     }
 
+    /// Whether the project (or, in a package's configuration, the package)
+    /// writes for `audience`.
+    pub fn writes_for(&self, audience: Audience) -> bool {
+        self.audiences
+            .as_ref()
+            .is_none_or(|a| a.contains(&audience))
+    }
+
+    /// The audiences written for, in order, for messages.
+    pub fn audience_names(&self) -> String {
+        Audience::ALL
+            .into_iter()
+            .filter(|a| self.writes_for(*a))
+            .map(Audience::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// An input error for asking for `audience`'s output of a project (or
+    /// package) that does not write for it.
+    pub fn not_written_for(&self, audience: Audience, what: &str) -> Error {
+        Error::usage(
+            format!(
+                "{} does not write for the {} audience, so there is no {what}",
+                self.project.name,
+                audience.as_str()
+            ),
+            format!(
+                "its audiences are {} (`audiences:` in .relnotes/config.yaml)",
+                self.audience_names()
+            ),
+        )
+    }
+
     pub fn segment_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.segments.get(id).map(String::as_str).unwrap_or(id)
     }
@@ -475,7 +531,40 @@ impl Config {
             None => format!("{} {}", self.project_name(repo_dir), p.id),
         };
         c.output.dir = format!("{}/{}", self.output.dir.trim_end_matches('/'), p.id);
+        if let Some(a) = &p.audiences {
+            c.audiences = Some(a.clone());
+        }
+        if let Some(s) = &p.segments {
+            c.segments = s.clone();
+        }
         c
+    }
+
+    /// The sets of segments customer pages are made with: the project's
+    /// (unless every package has its own) and each package's own, with the
+    /// package's id; packages that write no customer pages are left out.
+    fn segment_sets(&self) -> Vec<(Option<&str>, &BTreeMap<String, String>)> {
+        let customers = |p: &Package| {
+            p.audiences
+                .as_ref()
+                .or(self.audiences.as_ref())
+                .is_none_or(|a| a.contains(&Audience::Customer))
+        };
+        let mut out = Vec::new();
+        if self.packages.is_empty()
+            || self
+                .packages
+                .iter()
+                .any(|p| p.segments.is_none() && customers(p))
+        {
+            out.push((None, &self.segments));
+        }
+        for p in self.packages.iter().filter(|p| customers(p)) {
+            if let Some(s) = &p.segments {
+                out.push((Some(p.id.as_str()), s));
+            }
+        }
+        out
     }
 
     /// Packages with their ids named, for messages.
@@ -522,6 +611,15 @@ impl Config {
                     "list the files that are the package, for example `paths: [\"services/api/**\"]`",
                 ));
             }
+            if p.audiences.as_ref().is_some_and(Vec::is_empty) {
+                return Err(err(
+                    format!("package `{}`: `audiences` is empty: nothing would be written for anyone", p.id),
+                    "list the audiences the package writes for (customer, support, internal), or remove `audiences` for the project's",
+                ));
+            }
+            if let Some(s) = &p.segments {
+                validate_segment_ids(s, path, text, at.0)?;
+            }
             for g in &p.paths {
                 if let Err(e) = globset::Glob::new(g) {
                     return Err(err(
@@ -532,5 +630,95 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+/// Segment ids become file names and links: each must be usable. `from` is
+/// the line to look for them from.
+fn validate_segment_ids(
+    segments: &BTreeMap<String, String>,
+    path: &Path,
+    text: &str,
+    from: usize,
+) -> Result<()> {
+    for id in segments.keys() {
+        if let Some(problem) = crate::domain::text::id_problem(id) {
+            let line = crate::domain::text::locate(text, "segments:", from).0;
+            return Err(Error::at(
+                path,
+                crate::domain::text::locate(text, id, line),
+                format!("segment id `{id}` {problem}"),
+                "segment ids name files and links: use letters, digits, `-` and `_`, for example `enterprise: Enterprise customers`",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Result<Config> {
+        let path = Path::new(".relnotes/config.yaml");
+        let c: Config = serde_yaml::from_str(text).expect("the test's YAML parses");
+        c.validate(path, text)?;
+        Ok(c)
+    }
+
+    const MONO: &str = "segments:\n  enterprise: Enterprise\npackages:\n  - id: api\n    paths: [api]\n    tag: \"api/v{version}\"\n  - id: web\n    paths: [web]\n    tag: \"web-{version}\"\n    segments:\n      pro: Pro plan\n  - id: cli\n    paths: [cli]\n    tag: \"cli-{version}\"\n    audiences: [support, internal]\n";
+
+    #[test]
+    fn a_package_has_its_own_audiences_and_segments_or_the_projects() {
+        let c = config(MONO).unwrap();
+        let dir = Path::new("/repo");
+        let api = c.for_package(&c.packages[0], dir);
+        let web = c.for_package(&c.packages[1], dir);
+        let cli = c.for_package(&c.packages[2], dir);
+        assert_eq!(api.segments.keys().collect::<Vec<_>>(), ["enterprise"]);
+        assert_eq!(web.segments.keys().collect::<Vec<_>>(), ["pro"]);
+        assert!(Audience::ALL
+            .iter()
+            .all(|a| api.writes_for(*a) && web.writes_for(*a)));
+        assert!(!cli.writes_for(Audience::Customer));
+        assert!(cli.writes_for(Audience::Support) && cli.writes_for(Audience::Internal));
+        assert_eq!(cli.audience_names(), "support, internal");
+        // Without `audiences` anywhere, everything is written, as before.
+        assert!(Config::default().writes_for(Audience::Customer));
+    }
+
+    #[test]
+    fn empty_audiences_and_bad_package_segments_are_refused_where_they_are() {
+        let e = config(&MONO.replace("[support, internal]", "[]")).unwrap_err();
+        assert!(e.to_string().contains("`cli`: `audiences` is empty"), "{e}");
+        let e = config(&MONO.replace("      pro: Pro plan", "      \"pro plan\": Pro plan"))
+            .unwrap_err();
+        assert!(e.to_string().contains("segment id `pro plan`"), "{e}");
+        assert!(e.to_string().contains(":11:7"), "points at the line: {e}");
+        let e = config(&format!("audiences: []\n{MONO}")).unwrap_err();
+        assert!(e.to_string().contains("`audiences` is empty"), "{e}");
+    }
+
+    #[test]
+    fn an_extra_output_for_a_segment_needs_it_in_every_set_of_segments() {
+        let out = "outputs:\n  - template: vip.md\n    path: vip\n    audience: customer\n    segment: enterprise\n";
+        // The web app has its own segments, without `enterprise`.
+        let e = config(&format!("{MONO}{out}")).unwrap_err();
+        assert!(
+            e.to_string().contains("not a segment of package `web`"),
+            "{e}"
+        );
+        // With it there too, the output is fine.
+        let both = MONO.replace(
+            "      pro: Pro plan",
+            "      pro: Pro plan\n      enterprise: Enterprise",
+        );
+        config(&format!("{both}{out}")).unwrap();
+        // A package without customer pages needs none.
+        let cli_only = both.replace(
+            "    segments:\n      pro: Pro plan\n      enterprise: Enterprise\n",
+            "    audiences: [internal]\n    segments:\n      pro: Pro plan\n",
+        );
+        config(&format!("{cli_only}{out}")).unwrap();
     }
 }

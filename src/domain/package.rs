@@ -120,6 +120,8 @@ mod tests {
             name: None,
             paths: paths.iter().map(|p| p.to_string()).collect(),
             tag: format!("{id}-{{version}}"),
+            audiences: None,
+            segments: None,
         }
     }
 

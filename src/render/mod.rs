@@ -87,6 +87,17 @@ impl Page {
         };
         format!("{base}.{}", format.ext())
     }
+
+    /// The audience the page is for (`None`: the readiness page, the
+    /// release's gate, which every release has).
+    pub fn audience(self) -> Option<Audience> {
+        match self {
+            Page::Customer => Some(Audience::Customer),
+            Page::Support => Some(Audience::Support),
+            Page::Stakeholders => Some(Audience::Internal),
+            Page::Readiness => None,
+        }
+    }
 }
 
 /// One page to produce: where it goes and what it shows.
@@ -121,32 +132,40 @@ pub fn pages(config: &Config, release: &Release) -> Vec<PageSpec> {
 }
 
 /// The pages of a release whose segment pages are `segments`.
+/// Pages for an audience the project (or package) does not write for are
+/// left out; the readiness page is always there.
 pub fn pages_for(config: &Config, segments: &[String]) -> Vec<PageSpec> {
-    let mut out = vec![PageSpec {
-        page: Page::Customer,
-        segment: None,
-        path: "customer/index".into(),
-        custom: None,
-    }];
-    for id in segments {
+    let mut out = Vec::new();
+    let customers = config.writes_for(Audience::Customer);
+    if customers {
         out.push(PageSpec {
             page: Page::Customer,
-            segment: Some(id.clone()),
-            path: format!("customer/{id}"),
+            segment: None,
+            path: "customer/index".into(),
             custom: None,
         });
+        for id in segments {
+            out.push(PageSpec {
+                page: Page::Customer,
+                segment: Some(id.clone()),
+                path: format!("customer/{id}"),
+                custom: None,
+            });
+        }
     }
     for (page, path) in [
         (Page::Support, "support"),
         (Page::Stakeholders, "stakeholders"),
         (Page::Readiness, "readiness"),
     ] {
-        out.push(PageSpec {
-            page,
-            segment: None,
-            path: path.into(),
-            custom: None,
-        });
+        if page.audience().is_none_or(|a| config.writes_for(a)) {
+            out.push(PageSpec {
+                page,
+                segment: None,
+                path: path.into(),
+                custom: None,
+            });
+        }
     }
     for o in &config.outputs {
         let format = if o.template.ends_with(".html") {
@@ -154,12 +173,16 @@ pub fn pages_for(config: &Config, segments: &[String]) -> Vec<PageSpec> {
         } else {
             Format::Md
         };
+        let page = match o.audience {
+            crate::domain::config::OutputAudience::Customer => Page::Customer,
+            crate::domain::config::OutputAudience::Support => Page::Support,
+            crate::domain::config::OutputAudience::Stakeholders => Page::Stakeholders,
+        };
+        if page.audience().is_some_and(|a| !config.writes_for(a)) {
+            continue;
+        }
         out.push(PageSpec {
-            page: match o.audience {
-                crate::domain::config::OutputAudience::Customer => Page::Customer,
-                crate::domain::config::OutputAudience::Support => Page::Support,
-                crate::domain::config::OutputAudience::Stakeholders => Page::Stakeholders,
-            },
+            page,
             segment: o.segment.clone(),
             path: o.path.clone(),
             custom: Some((o.template.clone(), format)),
@@ -302,12 +325,22 @@ impl Renderer {
             product: ProductInfo,
             packages: Vec<PartCtx>,
         }
+        // Customers read about the packages written for them; the others
+        // are in the product (and its readiness) but not on this page.
         let packages = product
             .parts
             .iter()
+            .filter(|p| p.config.writes_for(Audience::Customer))
             .map(|p| {
                 let cache = ReleaseCache::new(&p.config, &p.release, format);
-                let spec = &pages_for(&p.config, &[])[0];
+                // A package that writes for no customers has no customer
+                // items: the page says so under its name.
+                let spec = &PageSpec {
+                    page: Page::Customer,
+                    segment: None,
+                    path: "customer/index".into(),
+                    custom: None,
+                };
                 PartCtx {
                     id: p.package.clone(),
                     name: p.project.name.clone(),

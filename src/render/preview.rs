@@ -393,6 +393,14 @@ pub fn index_context(
             "The Release Readiness Checklist for this release's type: every item, its owner, its stage and how it is decided.",
         ),
     ] {
+        let written = match path {
+            "support" => config.writes_for(Audience::Support),
+            "stakeholders" => config.writes_for(Audience::Internal),
+            _ => true,
+        };
+        if !written {
+            continue;
+        }
         pages.push(PageLinkCtx {
             label: label.into(),
             audience: audience.into(),
@@ -401,8 +409,15 @@ pub fn index_context(
             md_url: md(path),
         });
     }
+    // A project (or package) that writes no customer pages has no
+    // customer columns either.
+    let customers = config.writes_for(Audience::Customer);
+    if !customers {
+        pages.retain(|p| p.audience != "customer");
+    }
     let segments: Vec<Option<&str>> = std::iter::once(None)
         .chain(release.segment_pages.iter().map(|s| Some(s.as_str())))
+        .filter(|_| customers)
         .collect();
     let columns = segments
         .iter()

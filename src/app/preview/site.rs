@@ -120,8 +120,11 @@ pub fn build(repo: &Path, package: Option<&str>, target: &Target, shell: &Shell)
     let with_md = formats.contains(&Format::Md);
     let index = index_context(project, config, release, previous.as_deref(), with_md);
     routes.insert("/".into(), Resource::html(shell.index(&index)?));
-    let segments =
-        std::iter::once(None).chain(release.segment_pages.iter().map(|s| Some(s.as_str())));
+    // Compare views are of customer pages: none without customers.
+    let customers = config.writes_for(crate::domain::input::Audience::Customer);
+    let segments = std::iter::once(None)
+        .chain(release.segment_pages.iter().map(|s| Some(s.as_str())))
+        .filter(|_| customers);
     for segment in segments {
         let ctx = compare_context(
             project,

@@ -476,9 +476,12 @@ impl Eval<'_> {
     }
 }
 
-/// Evaluates readiness for an assembled release, at `stage`.
+/// Evaluates readiness for an assembled release, at `stage`. `meta_file` is
+/// where its metadata file is (or would be), as paths are shown.
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate_release(
     release: &Release,
+    meta_file: String,
     config: &Config,
     checklist: &Checklist,
     versions: &[String],
@@ -486,10 +489,6 @@ pub fn evaluate_release(
     stage: Stage,
     strict: bool,
 ) -> Readiness {
-    let meta_file = release
-        .metadata_file
-        .clone()
-        .unwrap_or_else(|| format!(".relnotes/releases/{}.yaml", release.version));
     let facts = Facts {
         config,
         version: &release.version,
