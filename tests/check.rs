@@ -142,3 +142,46 @@ fn later_stage_items_are_pending_not_failed() {
         .unwrap()
         .contains(".relnotes/releases/2.1.0.yaml"));
 }
+
+/// `check --product --format json` of a monorepo (issue 17) follows
+/// book/src/check-product-report.schema.json: each package release with the
+/// single-release fields, `ready` exactly when every package is.
+#[test]
+fn product_report_follows_its_documented_schema() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../book/src/check-product-report.schema.json")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("monorepo", tmp.path());
+    let args: Vec<String> = ["check", "--product", "2026.02", "--format", "json"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (code, stdout, stderr) = run_in(tmp.path(), &args);
+    let report: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+    let mut errors = Vec::new();
+    validate(&schema, &report, "$", &mut errors);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let packages = report["packages"].as_array().unwrap();
+    let ids: Vec<&str> = packages
+        .iter()
+        .map(|p| p["package"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["api", "cli", "web"], "by package id");
+    let all_ready = packages.iter().all(|p| p["ready"] == true);
+    assert_eq!(report["ready"], all_ready);
+    assert_eq!(code, if all_ready { 0 } else { 1 });
+    // The single-release schema's item rules hold for every package too.
+    let single: Value =
+        serde_json::from_str(include_str!("../book/src/check-report.schema.json")).unwrap();
+    for p in packages {
+        let mut errors = Vec::new();
+        validate(
+            &single["properties"]["items"],
+            &p["items"],
+            "$.items",
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}

@@ -714,3 +714,71 @@ fn candidates_are_listed_under_their_final_release() {
         .then_some(())
         .expect("links resolve");
 }
+
+/// A monorepo's knowledge base (issue 17): one site, a section per package
+/// on its home page, each package's site in its own folder linking back up,
+/// every link resolving, one search index over every package's pages with
+/// the package named, one feed; a package that writes for no customers is
+/// left out of the customers' site and named there.
+#[test]
+fn a_monorepo_gets_one_knowledge_base_with_a_section_per_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    case_repo("monorepo", tmp.path());
+    let tree = kb(tmp.path(), &[]);
+    check_safe(&tree);
+    let broken = broken_links(&tree);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    let home = text(&tree, "index.html");
+    for (id, name) in [
+        ("api", "Acme API"),
+        ("web", "Acme web app"),
+        ("cli", "Acme cli"),
+    ] {
+        assert!(
+            home.contains(&format!(
+                r#"<h2 id="package-{id}"><a href="{id}/index.html">{name}</a></h2>"#
+            )),
+            "{id}: {home}"
+        );
+        let package_home = text(&tree, &format!("{id}/index.html"));
+        assert!(
+            package_home.contains(r#"<a href="../index.html">All packages</a>"#),
+            "{id} links back up"
+        );
+        // Each package's site is whole on its own.
+        for page in [
+            "releases/index.html",
+            "issues/index.html",
+            "feed.xml",
+            "search-index.js",
+        ] {
+            assert!(tree.contains_key(&format!("{id}/{page}")), "{id}/{page}");
+        }
+    }
+    // The API's open known issue is on the home page, linked into its section.
+    assert!(home
+        .contains(r#"<a href="api/issues/API-1.html">API-1: Webhook calls can arrive twice</a>"#));
+    // One search over every package: paths below the package folders, the
+    // package named in each result's kind.
+    let index = text(&tree, "search-index.js");
+    for needle in [
+        r#""api/issues/API-1.html":{"kind":"Acme API · Known issue""#,
+        r#""web/releases/1.1.0.html":{"kind":"Acme web app · Release""#,
+        r#""cli/releases/0.1.0.html":{"kind":"Acme cli · Release""#,
+    ] {
+        assert!(index.contains(needle), "{needle} not in the search index");
+    }
+    assert!(home.contains(r#"data-index="search-index.js""#));
+    let feed = text(&tree, "feed.xml");
+    assert!(
+        feed.contains(r#"<link href="web/releases/1.1.0.html""#),
+        "{feed}"
+    );
+    assert!(feed.contains("<title>Acme cli: Acme cli 0.1.0"), "{feed}");
+
+    let customers = kb(tmp.path(), &["--audience", "customer", "--out", "kbc"]);
+    check_safe(&customers);
+    assert!(broken_links(&customers).is_empty());
+    assert!(!customers.keys().any(|k| k.starts_with("cli/")));
+    assert!(text(&customers, "index.html").contains("do not write for its readers): Acme cli."));
+}

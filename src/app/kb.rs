@@ -34,11 +34,6 @@ pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
         audience,
     } = args;
     super::refuse_stdout_dir(out.as_deref())?;
-    let sources = super::load(g, Some(&Target::All))?;
-    let out = match out {
-        Some(o) => o,
-        None => sources.root.join(&sources.config.output.dir).join("kb"),
-    };
     let format = match format {
         KbFormat::Html => Format::Html,
         KbFormat::Md => Format::Md,
@@ -47,10 +42,20 @@ pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
         KbAudience::Support => site::KbAudience::Support,
         KbAudience::Customer => site::KbAudience::Customer,
     };
-    let needs = match audience {
-        site::KbAudience::Support => Audience::Support,
-        site::KbAudience::Customer => Audience::Customer,
+    // A monorepo without --package: one knowledge base, a section per
+    // package.
+    if g.package.is_none() {
+        let ids = Sources::package_ids(&g.repo)?;
+        if !ids.is_empty() {
+            return packages(g, &ids, out, format, audience);
+        }
+    }
+    let sources = super::load(g, Some(&Target::All))?;
+    let out = match out {
+        Some(o) => o,
+        None => sources.root.join(&sources.config.output.dir).join("kb"),
     };
+    let needs = needs(audience);
     if !sources.config.writes_for(needs) {
         return Err(sources
             .config
@@ -65,6 +70,143 @@ pub fn run(g: &Global, args: KbArgs) -> Result<Outcome> {
         out.display()
     ));
     Ok(Outcome::Success)
+}
+
+/// The audience a knowledge base is for, as configurations name it.
+fn needs(audience: site::KbAudience) -> Audience {
+    match audience {
+        site::KbAudience::Support => Audience::Support,
+        site::KbAudience::Customer => Audience::Customer,
+    }
+}
+
+/// The knowledge base of a monorepo: each package's site in a folder of
+/// its own (`api/`, `web/`), and a home page over them with a section per
+/// package, one search over every page and one feed. Packages that do not
+/// write for the audience are left out (and named on the home page).
+fn packages(
+    g: &Global,
+    ids: &[String],
+    out: Option<std::path::PathBuf>,
+    format: Format,
+    audience: site::KbAudience,
+) -> Result<Outcome> {
+    let one = |id: &str| {
+        let g = Global {
+            package: Some(id.to_string()),
+            ..g.clone()
+        };
+        super::load(&g, Some(&Target::All))
+    };
+    let (config, name) = Sources::settings(&g.repo)?;
+    let first = one(&ids[0])?;
+    let out = match out {
+        Some(o) => o,
+        None => first.root.join(&config.output.dir).join("kb"),
+    };
+    let renderer = KbRenderer::new(&first.templates("kb")?, &first.templates("")?)?;
+    let staging = Staging::new(&out, Mode::Replace, &first.protected())?;
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |path: &str, bytes: &[u8]| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.write(path, bytes)
+    };
+    let mut sections = Vec::new();
+    let mut left_out = Vec::new();
+    let mut docs = Vec::new();
+    let mut feed = Vec::new();
+    let (mut releases, mut issues) = (0, 0);
+    let mut sources = Some(first);
+    for id in ids {
+        let s = match sources.take() {
+            Some(s) => s,
+            None => one(id)?,
+        };
+        if !s.config.writes_for(needs(audience)) {
+            left_out.push(s.project().name);
+            continue;
+        }
+        let prefix = format!("{id}/");
+        let built = build_site(&s, format, audience, Some(id), &|path, bytes| {
+            emit(&format!("{prefix}{path}"), bytes)
+        })?;
+        releases += built.written.releases;
+        issues += built.written.issues;
+        let name = s.project().name;
+        for mut d in built.docs {
+            d.path = format!("{prefix}{}", d.path);
+            d.kind = format!("{name} · {}", d.kind);
+            docs.push(d);
+        }
+        for mut f in built.feed {
+            f.link = format!("{prefix}{}", f.link);
+            f.title = format!("{name}: {}", f.title);
+            feed.push(f);
+        }
+        sections.extend(built.section);
+    }
+    let title = match audience {
+        site::KbAudience::Support => format!("{name} support knowledge base"),
+        site::KbAudience::Customer => format!("{name} release notes and known issues"),
+    };
+    let search = format == Format::Html;
+    let ext = format.ext();
+    let ctx = site::PackagesHomeCtx {
+        site: site::SiteCtx {
+            project: name.clone(),
+            project_url: config
+                .project
+                .url
+                .as_deref()
+                .and_then(crate::render::markdown::safe_url),
+            title: title.clone(),
+            audience: match audience {
+                site::KbAudience::Support => "support".into(),
+                site::KbAudience::Customer => "customer".into(),
+            },
+            format: ext.into(),
+        },
+        page_title: title,
+        stylesheet: "style.css".into(),
+        packages: sections,
+        left_out,
+        search_index: search.then(|| "search-index.js".to_string()),
+        search_script: search.then(|| "search.js".to_string()),
+    };
+    emit(
+        &format!("index.{ext}"),
+        renderer.render("packages", format, &ctx)?.as_bytes(),
+    )?;
+    let feed_id = format!("urn:relnotes:{}:kb:feed", crate::domain::text::slug(&name));
+    emit(
+        "feed.xml",
+        crate::render::feed::atom(&format!("{name} knowledge base"), &feed_id, None, feed)?
+            .as_bytes(),
+    )?;
+    if search {
+        emit("style.css", site_css(&renderer).as_bytes())?;
+        emit("search.js", renderer.asset("search.js").as_bytes())?;
+        emit("search-index.js", site::search_index(docs).as_bytes())?;
+    }
+    staging.commit()?;
+    g.say(format!(
+        "wrote the knowledge base of {} package(s) ({} files: {} releases, {} known issues) to {}",
+        ctx.packages.len(),
+        count.into_inner(),
+        releases,
+        issues,
+        out.display()
+    ));
+    Ok(Outcome::Success)
+}
+
+/// The stylesheet of a site: the pages' and the knowledge base's own.
+fn site_css(renderer: &KbRenderer) -> String {
+    format!(
+        "{}\n/* knowledge base */\n{}",
+        renderer.asset("style.css").trim_end(),
+        renderer.asset("kb.css")
+    )
 }
 
 /// Builds the site into a staging folder and swaps it in as `out` at once:
@@ -98,6 +240,28 @@ pub fn build(
     audience: site::KbAudience,
     emit: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
 ) -> Result<Written> {
+    Ok(build_site(sources, format, audience, None, emit)?.written)
+}
+
+/// What a built site hands to the knowledge base of a monorepo: its
+/// section of the home page, its search documents and its feed entries
+/// (paths relative to the site's own folder).
+struct BuiltSite {
+    written: Written,
+    section: Option<site::PackageSection>,
+    docs: Vec<SearchDoc>,
+    feed: Vec<crate::render::feed::FeedItem>,
+}
+
+/// [`build`], as the site of the package `package` (a folder below the
+/// home page over every package) when it is given.
+fn build_site(
+    sources: &Sources,
+    format: Format,
+    audience: site::KbAudience,
+    package: Option<&str>,
+    emit: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+) -> Result<BuiltSite> {
     let renderer = KbRenderer::new(&sources.templates("kb")?, &sources.templates("")?)?;
     let project = sources.project();
     let mut issues: Vec<KnownIssue> = sources.known_issues().to_vec();
@@ -123,6 +287,7 @@ pub fn build(
             ext: format.ext(),
             issues: site::unique_slugs(issues.iter().map(|k| k.id.as_str())),
         },
+        nested: package.is_some(),
     };
 
     let versions = sources.versions();
@@ -188,7 +353,17 @@ pub fn build(
         let (path, text) = site.checklist_page(&renderer, &doc)?;
         emit(&path, text.as_bytes())?;
     }
-    emit("feed.xml", kb_feed(&site, &releases, &issues)?.as_bytes())?;
+    let feed = feed_items(&site, &releases, &issues);
+    emit(
+        "feed.xml",
+        crate::render::feed::atom(
+            &format!("{} knowledge base", site.project.name),
+            &feed_id(&site, "feed"),
+            None,
+            feed.clone(),
+        )?
+        .as_bytes(),
+    )?;
     let search = format == Format::Html;
     let ext = format.ext();
     emit(
@@ -205,35 +380,44 @@ pub fn build(
         site.releases_index(&renderer, &releases)?.as_bytes(),
     )?;
     if format == Format::Html {
-        let css = format!(
-            "{}\n/* knowledge base */\n{}",
-            renderer.asset("style.css").trim_end(),
-            renderer.asset("kb.css")
-        );
-        emit("style.css", css.as_bytes())?;
+        emit("style.css", site_css(&renderer).as_bytes())?;
         emit("search.js", renderer.asset("search.js").as_bytes())?;
-        emit("search-index.js", site::search_index(docs).as_bytes())?;
+        emit(
+            "search-index.js",
+            site::search_index(docs.clone()).as_bytes(),
+        )?;
     }
-    Ok(Written {
-        files: 0,
-        releases: releases.len(),
-        issues: issues.len(),
+    Ok(BuiltSite {
+        written: Written {
+            files: 0,
+            releases: releases.len(),
+            issues: issues.len(),
+        },
+        section: package.map(|id| site.section(id, &releases, &issues)),
+        docs,
+        feed,
     })
 }
 
-/// The KB's Atom feed: every release (dated by its release date) and every
-/// known issue (dated by the release that fixed it, else the newest release
-/// it affects), newest first, linked to their pages.
-fn kb_feed(site: &Site<'_>, releases: &[&ReleaseOut], issues: &[KnownIssue]) -> Result<String> {
-    use crate::render::feed::{atom, FeedItem};
+/// A feed entry id of the site: `urn:relnotes:<project>:kb:<what>`.
+fn feed_id(site: &Site<'_>, what: &str) -> String {
+    format!(
+        "urn:relnotes:{}:kb:{what}",
+        crate::domain::text::slug(&site.project.name)
+    )
+}
+
+/// The entries of the KB's Atom feed: every release (dated by its release
+/// date) and every known issue (dated by the release that fixed it, else
+/// the newest release it affects), linked to their pages.
+fn feed_items(
+    site: &Site<'_>,
+    releases: &[&ReleaseOut],
+    issues: &[KnownIssue],
+) -> Vec<crate::render::feed::FeedItem> {
+    use crate::render::feed::FeedItem;
     use crate::render::markdown;
-    let project = &site.project.name;
-    let id = |what: &str| {
-        format!(
-            "urn:relnotes:{}:kb:{what}",
-            crate::domain::text::slug(project)
-        )
-    };
+    let id = |what: &str| feed_id(site, what);
     let allow = &site.config.images.allow_hosts;
     let mut items = Vec::new();
     for r in releases {
@@ -290,10 +474,5 @@ fn kb_feed(site: &Site<'_>, releases: &[&ReleaseOut], issues: &[KnownIssue]) -> 
             html,
         });
     }
-    atom(
-        &format!("{project} knowledge base"),
-        &id("feed"),
-        None,
-        items,
-    )
+    items
 }

@@ -108,6 +108,7 @@ pub fn customer_feed(
 }
 
 /// One entry of a feed built from something other than releases.
+#[derive(Debug, Clone)]
 pub struct FeedItem {
     pub id: String,
     pub title: String,

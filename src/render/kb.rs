@@ -74,6 +74,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "checklist_body.html",
         include_str!("../../templates/checklist_body.html"),
     ),
+    (
+        "packages.html",
+        include_str!("../../templates/kb/packages.html"),
+    ),
+    (
+        "packages.md",
+        include_str!("../../templates/kb/packages.md"),
+    ),
     ("kb.css", include_str!("../../templates/kb/kb.css")),
     ("search.js", include_str!("../../templates/kb/search.js")),
 ];
@@ -250,6 +258,8 @@ pub struct NavCtx {
     /// The Release Readiness Checklist (support site only).
     pub checklist: Option<String>,
     pub stylesheet: String,
+    /// In a monorepo's knowledge base: the home page over every package.
+    pub up: Option<String>,
 }
 
 /// A production incident's own page (support site only): the postmortem.
@@ -469,6 +479,38 @@ pub struct Site<'a> {
     pub format: Format,
     pub audience: KbAudience,
     pub paths: Paths,
+    /// A package's section of a monorepo's knowledge base, one folder below
+    /// the home page over every package.
+    pub nested: bool,
+}
+
+/// What a package's section shows on the home page of a monorepo's
+/// knowledge base, with links relative to that page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageSection {
+    pub id: String,
+    pub name: String,
+    pub home: String,
+    pub releases: String,
+    pub issues: String,
+    pub release_count: usize,
+    pub open_count: usize,
+    pub fixed_count: usize,
+    pub latest: Option<ReleaseRow>,
+    pub open: Vec<IssueCtx>,
+}
+
+/// The home page of a monorepo's knowledge base: a section per package.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackagesHomeCtx {
+    pub site: SiteCtx,
+    pub page_title: String,
+    pub stylesheet: String,
+    pub packages: Vec<PackageSection>,
+    /// Packages that do not write for this knowledge base's audience.
+    pub left_out: Vec<String>,
+    pub search_index: Option<String>,
+    pub search_script: Option<String>,
 }
 
 /// A search document: one page of the site.
@@ -477,8 +519,9 @@ pub struct SearchDoc {
     /// The page, relative to the site root.
     pub path: String,
     pub title: String,
-    /// `Release`, `Known issue` or `Change`.
-    pub kind: &'static str,
+    /// `Release`, `Known issue` or `Change` (with the package's name before
+    /// it in the knowledge base of a monorepo).
+    pub kind: String,
     pub body: String,
 }
 
@@ -524,6 +567,9 @@ impl<'a> Site<'a> {
             checklist: (self.audience == KbAudience::Support)
                 .then(|| format!("{root}{}", self.paths.checklist())),
             stylesheet: format!("{root}style.css"),
+            up: self
+                .nested
+                .then(|| format!("{root}../index.{}", self.paths.ext)),
             root,
         }
     }
@@ -800,7 +846,7 @@ impl<'a> Site<'a> {
                 docs.push(SearchDoc {
                     path: cpath,
                     title: cctx.page_title.clone(),
-                    kind: "Change",
+                    kind: "Change".into(),
                     body: cbody.join("\n"),
                 });
             }
@@ -811,7 +857,7 @@ impl<'a> Site<'a> {
         docs.push(SearchDoc {
             path: path.clone(),
             title,
-            kind: "Release",
+            kind: "Release".into(),
             body: body.join("\n"),
         });
         let escalation = ctx
@@ -905,7 +951,7 @@ impl<'a> Site<'a> {
         let doc = SearchDoc {
             path: path.clone(),
             title,
-            kind: "Known issue",
+            kind: "Known issue".into(),
             body: body.join("\n"),
         };
         Ok((path, text, doc))
@@ -1027,6 +1073,42 @@ impl Site<'_> {
             incidents: incidents.to_vec(),
         };
         renderer.render("home", self.format, &ctx)
+    }
+
+    /// This site as a section of a monorepo's knowledge base: its latest
+    /// release and open known issues, linked from one folder above.
+    pub fn section(
+        &self,
+        id: &str,
+        releases: &[&ReleaseOut],
+        issues: &[KnownIssue],
+    ) -> PackageSection {
+        let home = self.paths.home();
+        let (mut open, fixed) = self.split_issues(issues, &home);
+        let latest = releases
+            .iter()
+            .rev()
+            .find(|r| !r.row.withdrawn)
+            .or(releases.last())
+            .map(|r| ReleaseRow {
+                href: format!("{id}/{}", r.row.href),
+                ..r.row.clone()
+            });
+        for k in &mut open {
+            k.href = format!("{id}/{}", k.href);
+        }
+        PackageSection {
+            id: id.to_string(),
+            name: self.project.name.clone(),
+            home: format!("{id}/{home}"),
+            releases: format!("{id}/{}", self.paths.releases()),
+            issues: format!("{id}/{}", self.paths.issues()),
+            release_count: releases.len(),
+            open_count: open.len(),
+            fixed_count: fixed.len(),
+            latest,
+            open,
+        }
     }
 
     /// An incident's page: what happened, the decision, the root cause,
@@ -1194,7 +1276,7 @@ pub fn search_index(mut docs: Vec<SearchDoc>) -> String {
         index.add_doc(&d.path, [d.title.as_str(), d.body.as_str()]);
         let mut m = serde_json::Map::new();
         m.insert("title".into(), d.title.clone().into());
-        m.insert("kind".into(), d.kind.into());
+        m.insert("kind".into(), d.kind.clone().into());
         pages.insert(d.path.clone(), m.into());
     }
     let mut all = serde_json::Map::new();
@@ -1259,7 +1341,7 @@ mod tests {
         let doc = |p: &str, t: &str| SearchDoc {
             path: p.into(),
             title: t.into(),
-            kind: "Known issue",
+            kind: "Known issue".into(),
             body: format!("{t} body text and more"),
         };
         let a = search_index(vec![
