@@ -10,22 +10,7 @@ use crate::harness::case_repo;
 #[ignore = "browser test: needs node, /usr/bin/chromium and `npm ci --prefix tests/browser`; .ci/run runs it with --include-ignored"]
 fn every_page_kind_fits_at_desktop_and_phone_widths() {
     crate::harness::browser_ready();
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path();
-    case_repo("octoacme", repo);
-    for args in [&["build", "--all"][..], &["kb", "--out", "dist/kb"][..]] {
-        let out = std::process::Command::new(crate::harness::bin())
-            .args(args)
-            .current_dir(repo)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let pages = [
+    let octoacme = [
         "1.1.0/customer/index.html",
         "1.1.0/customer/enterprise.html",
         "1.1.0/support.html",
@@ -39,18 +24,42 @@ fn every_page_kind_fits_at_desktop_and_phone_widths() {
         "kb/issues/index.html",
         "kb/issues/KI-7.html",
     ];
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new("node")
-        .arg(root.join("tests/browser/layout.mjs"))
-        .arg(repo.join("dist"))
-        .args(pages)
-        .current_dir(root)
-        .output()
-        .expect("run node");
-    assert!(
-        out.status.success(),
-        "layout.mjs failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A monorepo's pages of its own: the knowledge base over every package,
+    // a package's section, and a product release's customer page.
+    let monorepo = [
+        "kb/index.html",
+        "kb/api/index.html",
+        "products/2026.02/index.html",
+    ];
+    for (case, pages) in [("octoacme", &octoacme[..]), ("monorepo", &monorepo[..])] {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path();
+        case_repo(case, repo);
+        for args in [&["build", "--all"][..], &["kb", "--out", "dist/kb"][..]] {
+            let out = std::process::Command::new(crate::harness::bin())
+                .args(args)
+                .current_dir(repo)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{case}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = std::process::Command::new("node")
+            .arg(root.join("tests/browser/layout.mjs"))
+            .arg(repo.join("dist"))
+            .args(pages)
+            .current_dir(root)
+            .output()
+            .expect("run node");
+        assert!(
+            out.status.success(),
+            "{case}: layout.mjs failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
