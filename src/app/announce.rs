@@ -12,7 +12,7 @@ use crate::domain::input::Audience;
 use crate::domain::model::{Project, Release};
 use crate::engine::staging::{Mode, Staging};
 use crate::error::{Error, Result};
-use crate::render::announce::{email, slack, Email};
+use crate::render::announce::{email, slack, Email, SlackReaders};
 use crate::render::{markdown, pages, Page, ReleaseCache, Renderer};
 use crate::Outcome;
 
@@ -159,18 +159,27 @@ pub fn files(
             eml,
         ));
         if *audience == widest {
-            let page = if *page == Page::Customer {
+            let page_path = if *page == Page::Customer {
                 "customer/index"
             } else {
                 "stakeholders"
             };
             let page_url = base
                 .as_ref()
-                .map(|b| format!("{b}/{}/{page}.html", release.version));
+                .map(|b| format!("{b}/{}/{page_path}.html", release.version));
             out.push(("announcement.txt".into(), text));
             out.push((
                 "slack.json".into(),
-                slack(project, release, None, page_url.as_deref())?,
+                slack(
+                    project,
+                    release,
+                    if *page == Page::Customer {
+                        SlackReaders::Customers(None)
+                    } else {
+                        SlackReaders::Stakeholders
+                    },
+                    page_url.as_deref(),
+                )?,
             ));
         }
     }

@@ -69,12 +69,21 @@ fn slack_text(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Who a Slack message is for: customers (all, or one segment), whose
+/// message lists what their page shows, or stakeholders (a project that
+/// writes for no customers), whose message lists every change.
+#[derive(Debug, Clone, Copy)]
+pub enum SlackReaders<'a> {
+    Customers(Option<&'a str>),
+    Stakeholders,
+}
+
 /// A Slack incoming-webhook payload: a header, the summary, the changes
 /// for this audience, and a link to the page.
 pub fn slack(
     project: &Project,
     release: &Release,
-    segment: Option<&str>,
+    readers: SlackReaders<'_>,
     page_url: Option<&str>,
 ) -> Result<String> {
     let title = match &release.name {
@@ -100,7 +109,10 @@ pub fn slack(
     let items: Vec<String> = release
         .changes
         .iter()
-        .filter(|c| c.is_for_customers_in(segment))
+        .filter(|c| match readers {
+            SlackReaders::Customers(segment) => c.is_for_customers_in(segment),
+            SlackReaders::Stakeholders => true,
+        })
         .map(|c| {
             let mark = if c.breaking { "*Breaking:* " } else { "" };
             format!(
@@ -122,7 +134,11 @@ pub fn slack(
         text.push_str(i);
     }
     if text.is_empty() {
-        text = "No customer-facing changes in this release.".into();
+        text = match readers {
+            SlackReaders::Customers(_) => "No customer-facing changes in this release.",
+            SlackReaders::Stakeholders => "No changes in this release.",
+        }
+        .into();
     }
     blocks.push(json!({ "type": "section", "text": { "type": "mrkdwn", "text": text } }));
     if let Some(u) = page_url {
