@@ -71,6 +71,20 @@ pub fn files(
     release: &Release,
     base_url: Option<&str>,
 ) -> Result<Vec<(String, String)>> {
+    files_with(config, renderer, project, release, base_url, &[])
+}
+
+/// [`files`], taking the pages from `rendered` ((path, text) as
+/// [`crate::render::release::render_release`] gives them) where they are,
+/// so that `build` of one release does not render its pages twice.
+pub fn files_with(
+    config: &Config,
+    renderer: &Renderer,
+    project: &Project,
+    release: &Release,
+    base_url: Option<&str>,
+    rendered: &[(String, String)],
+) -> Result<Vec<(String, String)>> {
     let host = project
         .url
         .as_deref()
@@ -92,13 +106,18 @@ pub fn files(
         .unwrap_or(0);
     let base = base_url.map(|u| u.trim_end_matches('/').to_string());
     let specs = pages(config, release);
-    let cache = ReleaseCache::new(config, release, Format::Html);
+    let cache = std::cell::OnceCell::new();
     let render = |page: Page, segment: Option<&str>, format: Format| -> Result<String> {
         let spec = specs
             .iter()
             .find(|s| s.page == page && s.segment.as_deref() == segment && s.custom.is_none())
             .ok_or_else(|| Error::usage("no such page", "this is a bug in relnotes"))?;
-        renderer.render(project, config, release, &cache, spec, format)
+        let path = format!("{}/{}.{}", release.version, spec.path, format.ext());
+        if let Some((_, text)) = rendered.iter().find(|(p, _)| *p == path) {
+            return Ok(text.clone());
+        }
+        let cache = cache.get_or_init(|| ReleaseCache::new(config, release, Format::Html));
+        renderer.render(project, config, release, cache, spec, format)
     };
     // Only the audiences the project (or package) writes for.
     let mut audiences: Vec<(String, Option<String>, Page)> = Vec::new();

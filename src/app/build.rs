@@ -206,19 +206,21 @@ pub fn build(
     // ready to send; the whole history does not.
     let announce = !matches!(target, Target::All);
     let skipped = sources.for_each_stale_release(target, Some(&fresh), |release, print| {
-        for (path, text) in render::release::render_release(
+        let pages = render::release::render_release(
             &renderer,
             &project,
             config,
             &release,
             &checklists,
             formats,
-        )? {
-            staging.write(&path, text.as_bytes())?;
+        )?;
+        for (path, text) in &pages {
+            staging.write(path, text.as_bytes())?;
             files.fetch_add(1, Ordering::Relaxed);
         }
         if announce {
-            for (name, text) in super::announce::files(config, &renderer, &project, &release, None)?
+            for (name, text) in
+                super::announce::files_with(config, &renderer, &project, &release, None, &pages)?
             {
                 staging.write(
                     &format!("{}/announce/{name}", release.version),

@@ -39,8 +39,11 @@ pub fn configure_process() {
 pub struct Repo {
     repo: git2::Repository,
     /// Commits stored whole in pack files are read from here, the rest
-    /// through libgit2 (see [`pack`]).
-    packs: std::cell::RefCell<pack::Packs>,
+    /// through libgit2 (see [`pack`]). Opened when first needed: a command
+    /// that only looks at the configuration maps no pack index.
+    packs: std::cell::OnceCell<std::cell::RefCell<pack::Packs>>,
+    /// SHA-1 object ids (the pack reader reads no other).
+    sha1: bool,
     /// Dates and parents of every commit read so far in this run. A
     /// release's walk meets many commits earlier walks read (the next
     /// release's walk stops at the tag where this one started; with
@@ -112,12 +115,12 @@ impl Repo {
             .config()
             .and_then(|c| c.get_string("extensions.objectformat"))
             .map_or(true, |f| f.eq_ignore_ascii_case("sha1"));
-        let packs = pack::Packs::open(repo.path(), sha1);
         let replace = replacements(&repo)?;
         let grafts = grafts(&repo);
         Ok(Repo {
             repo,
-            packs: std::cell::RefCell::new(packs),
+            packs: std::cell::OnceCell::new(),
+            sha1,
             graph: Default::default(),
             replace,
             grafts,
@@ -125,6 +128,12 @@ impl Repo {
             share: false,
             tree_ids: Default::default(),
         })
+    }
+
+    /// The pack files, opened on first use.
+    fn packs(&self) -> &std::cell::RefCell<pack::Packs> {
+        self.packs
+            .get_or_init(|| std::cell::RefCell::new(pack::Packs::open(self.repo.path(), self.sha1)))
     }
 
     /// The working directory (the repository root).
@@ -175,7 +184,7 @@ impl Repo {
             help: "release tags must tag commits; delete or move this tag".into(),
         };
         let target = oid(&tag.target)?;
-        if let Some((commit, time, offset_minutes)) = self.packs.borrow_mut().peel(target) {
+        if let Some((commit, time, offset_minutes)) = self.packs().borrow_mut().peel(target) {
             return Ok(Peeled {
                 commit: commit.to_string(),
                 time,
@@ -264,7 +273,9 @@ impl Repo {
     pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
         let (a, b) = (oid(ancestor)?, oid(of)?);
         let found = self.graph().reaches(self, b, a);
-        self.packs.borrow().release_memory();
+        if let Some(p) = self.packs.get() {
+            p.borrow().release_memory();
+        }
         found
     }
 
@@ -291,7 +302,9 @@ impl Repo {
     pub fn range(&self, to: &str, hide: Option<&str>) -> Result<Range> {
         let hide = hide.map(oid).transpose()?;
         let range = self.graph().range(self, oid(to)?, hide);
-        self.packs.borrow().release_memory();
+        if let Some(p) = self.packs.get() {
+            p.borrow().release_memory();
+        }
         range
     }
 
@@ -299,7 +312,9 @@ impl Repo {
     /// ranges list is read from the object database once for all of them.
     pub fn read_range(&self, range: Range) -> Result<Vec<Commit>> {
         let commits = self.graph().read_range(self, range, walk::Keep::All);
-        self.packs.borrow().release_memory();
+        if let Some(p) = self.packs.get() {
+            p.borrow().release_memory();
+        }
         commits
     }
 
@@ -313,7 +328,9 @@ impl Repo {
         let commits = self
             .graph()
             .read_range(self, range, walk::Keep::Where(keep));
-        self.packs.borrow().release_memory();
+        if let Some(p) = self.packs.get() {
+            p.borrow().release_memory();
+        }
         commits
     }
 
@@ -332,7 +349,9 @@ impl Repo {
             owners,
         };
         let commits = self.graph().read_range(self, range, keep);
-        self.packs.borrow().release_memory();
+        if let Some(p) = self.packs.get() {
+            p.borrow().release_memory();
+        }
         commits
     }
 }
@@ -353,7 +372,7 @@ impl TreeCache {
             return Ok(e.clone());
         }
         // From the pack when it is there (deltas included), else libgit2.
-        let parsed = repo.packs.borrow_mut().tree(id).and_then(parse_tree);
+        let parsed = repo.packs().borrow_mut().tree(id).and_then(parse_tree);
         let mut list = match parsed {
             Some(list) => list,
             None => {
@@ -576,7 +595,7 @@ impl Repo {
             }
             None => (time, parents, commit),
         };
-        if let Some(c) = self.packs.borrow_mut().commit(source) {
+        if let Some(c) = self.packs().borrow_mut().commit(source) {
             if self.share {
                 self.tree_ids.borrow_mut().insert(Id::from(id), c.tree);
             }

@@ -288,7 +288,7 @@ impl Pack {
         let data_file = std::fs::File::open(idx_path.with_extension("pack")).ok()?;
         // SAFETY: as above.
         let data = unsafe { memmap2::Mmap::map(&data_file) }.ok()?;
-        if data.len() < 12 || &data[..4] != b"PACK" || !valid_index(&idx, count, data.len()) {
+        if data.len() < 12 || &data[..4] != b"PACK" || !valid_index(&idx, count) {
             return None;
         }
         Some(Pack {
@@ -301,20 +301,22 @@ impl Pack {
 
     /// Where `id` starts in the pack, if the index lists it.
     fn offset(&self, id: &[u8]) -> Option<usize> {
-        find_offset(&self.idx, self.count, id)
+        find_offset(&self.idx, self.count, id, self.data.len())
     }
 }
 
 /// Whether a version 2 pack index of `count` objects is one the search can
-/// trust, checked as git does before use and a little more: the fan-out
-/// never decreases and ends at `count`, the names are sorted and distinct,
-/// and every offset (large ones through their table) lies inside the pack
-/// of `pack_len` bytes. An index that fails is not used: its objects are
-/// read through libgit2, which reports the corruption. (The trailing
-/// checksum is not verified, as git does not on every use: hashing the
-/// index would cost more than the whole tag-time build on a large
-/// repository.)
-fn valid_index(idx: &[u8], count: usize, pack_len: usize) -> bool {
+/// use, checked as git does before use: the fan-out never decreases and
+/// ends at `count`. That costs 1 KB of the index, whatever its size; every
+/// offset is checked when it is looked up instead (see [`find_offset`]), so
+/// that opening the repository does not read the whole index (a tenth of a
+/// tag-time build). An index that fails is not used: its objects are read
+/// through libgit2, which reports the corruption. Names out of order only
+/// make the search miss (then libgit2 reads the object); a name it finds is
+/// the object's own. (The trailing checksum is not verified, as git does not
+/// on every use: hashing the index would cost more than the whole tag-time
+/// build on a large repository.)
+fn valid_index(idx: &[u8], count: usize) -> bool {
     let fanout = |i: usize| be32(idx, 8 + i * 4).map(|v| v as usize);
     let mut last = 0;
     for i in 0..256 {
@@ -323,40 +325,20 @@ fn valid_index(idx: &[u8], count: usize, pack_len: usize) -> bool {
             _ => return false,
         }
     }
-    if last != count {
-        return false;
-    }
-    let names = 8 + 256 * 4;
-    let name = |i: usize| idx.get(names + i * OID..names + (i + 1) * OID);
-    for i in 1..count {
-        match (name(i - 1), name(i)) {
-            (Some(a), Some(b)) if a < b => {}
-            _ => return false,
-        }
-    }
-    let offsets = names + count * (OID + 4);
-    let large = offsets + count * 4;
-    let large_count = (idx.len().saturating_sub(large + 2 * OID)) / 8;
-    // The pack ends with its own 20-byte checksum: no object starts there.
-    let limit = pack_len.saturating_sub(OID);
-    (0..count).all(|i| match be32(idx, offsets + i * 4) {
-        Some(small) if small & 0x8000_0000 == 0 => (small as usize) < limit && small >= 12,
-        Some(small) => {
-            let k = (small & 0x7fff_ffff) as usize;
-            k < large_count
-                && idx
-                    .get(large + k * 8..large + k * 8 + 8)
-                    .and_then(|b| b.try_into().ok())
-                    .map(u64::from_be_bytes)
-                    .is_some_and(|o| o >= 12 && o < limit as u64)
-        }
-        None => false,
-    })
+    last == count
 }
 
-/// Where `id` starts in the pack, from the pack index `idx` (version 2,
-/// `count` objects).
-fn find_offset(idx: &[u8], count: usize, id: &[u8]) -> Option<usize> {
+/// Where `id` starts in the pack of `pack_len` bytes, from the pack index
+/// `idx` (version 2, `count` objects): never an offset outside the pack's
+/// objects (after its 12-byte header, before its 20-byte checksum), nor
+/// one from outside the index's table of large offsets.
+fn find_offset(idx: &[u8], count: usize, id: &[u8], pack_len: usize) -> Option<usize> {
+    let offset = search_index(idx, count, id)?;
+    (offset >= 12 && offset < pack_len.saturating_sub(OID)).then_some(offset)
+}
+
+/// [`find_offset`] before the offset is checked against the pack.
+fn search_index(idx: &[u8], count: usize, id: &[u8]) -> Option<usize> {
     let first = id[0] as usize;
     let lo = if first == 0 {
         0
@@ -406,8 +388,15 @@ fn find_offset(idx: &[u8], count: usize, id: &[u8]) -> Option<usize> {
                 if small & 0x8000_0000 == 0 {
                     return Some(small as usize);
                 }
-                let large = offsets + count * 4 + (small & 0x7fff_ffff) as usize * 8;
-                let b = idx.get(large..large + 8)?;
+                // The large offsets lie between the small ones and the two
+                // trailing hashes.
+                let table = offsets + count * 4;
+                let large_count = idx.len().saturating_sub(table + 2 * OID) / 8;
+                let k = (small & 0x7fff_ffff) as usize;
+                if k >= large_count {
+                    return None;
+                }
+                let b = idx.get(table + k * 8..table + k * 8 + 8)?;
                 return usize::try_from(u64::from_be_bytes(b.try_into().ok()?)).ok();
             }
         }
@@ -1003,9 +992,11 @@ mod index_tests {
         for o in large {
             idx.extend_from_slice(&o.to_be_bytes());
         }
+        // The pack's and the index's own hashes end the index.
+        idx.extend(std::iter::repeat_n(0u8, 40));
         for (i, n) in names.iter().enumerate() {
             assert_eq!(
-                super::find_offset(&idx, count, n),
+                super::find_offset(&idx, count, n, usize::MAX),
                 Some(offset_of(i) as usize),
                 "name {i}"
             );
@@ -1017,7 +1008,7 @@ mod index_tests {
                 chunk.copy_from_slice(&v[..chunk.len()]);
             }
             if names.binary_search(&n).is_err() {
-                assert_eq!(super::find_offset(&idx, count, &n), None);
+                assert_eq!(super::find_offset(&idx, count, &n, usize::MAX), None);
             }
         }
     }
@@ -1078,8 +1069,17 @@ mod index_tests {
         let pack_len = 1u64 << 33;
         let (good, names) = small_index(1500, pack_len);
         let count = names.len();
-        let limit = pack_len as usize - 20;
-        assert!(super::valid_index(&good, count, pack_len as usize));
+        let len = pack_len as usize;
+        let limit = len - 20;
+        assert!(super::valid_index(&good, count));
+        for (i, n) in names.iter().enumerate() {
+            let want = if i % 97 == 5 {
+                len - 100 - i
+            } else {
+                12 + 30 * i
+            };
+            assert_eq!(super::find_offset(&good, count, n, len), Some(want));
+        }
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
             state ^= state << 13;
@@ -1093,38 +1093,45 @@ mod index_tests {
                 let at = (next() as usize) % idx.len();
                 idx[at] ^= 1 << (next() % 8);
             }
-            let valid = super::valid_index(&idx, count, pack_len as usize);
+            // Whether or not the fan-out still passes, no answer lies
+            // outside the pack.
             for n in names.iter().step_by(97) {
-                let found = super::find_offset(&idx, count, n);
-                if valid {
-                    assert!(
-                        found.is_none_or(|o| (12..limit).contains(&o)),
-                        "round {round}"
-                    );
-                }
+                let found = super::find_offset(&idx, count, n, len);
+                assert!(
+                    found.is_none_or(|o| (12..limit).contains(&o)),
+                    "round {round}"
+                );
             }
         }
         // Decreasing fan-out: refused, and the search itself stays safe.
         let mut idx = good.clone();
         idx[8 + 10 * 4..8 + 11 * 4].copy_from_slice(&u32::MAX.to_be_bytes());
-        assert!(!super::valid_index(&idx, count, pack_len as usize));
+        assert!(!super::valid_index(&idx, count));
         for n in &names {
-            let _ = super::find_offset(&idx, count, n);
+            let _ = super::find_offset(&idx, count, n, len);
         }
-        // Names out of order: refused.
+        // Names out of order: a name found is the object's own entry.
         let mut idx = good.clone();
         let names_at = 8 + 256 * 4;
         idx.swap(names_at, names_at + 20);
-        let swapped = idx[names_at] != good[names_at];
-        assert!(!swapped || !super::valid_index(&idx, count, pack_len as usize));
-        // An offset past the end of the pack: refused.
+        for n in &names {
+            if let Some(o) = super::find_offset(&idx, count, n, len) {
+                let i = names.iter().position(|m| m == n).unwrap();
+                assert!(o == 12 + 30 * i || o == len - 100 - i, "{o}");
+            }
+        }
+        // An offset past the end of the pack: not answered.
         let mut idx = good.clone();
         let offsets = names_at + count * 24;
         idx[offsets..offsets + 4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
-        assert!(!super::valid_index(&idx, count, 1 << 20));
-        // A large offset naming no entry of the large table: refused.
+        assert_eq!(super::find_offset(&idx, count, &names[0], 1 << 20), None);
+        // A large offset naming no entry of the large table: not answered,
+        // even where the bytes after the table (the trailing hashes) exist.
         let mut idx = good.clone();
+        let large_count = (0..count).filter(|i| i % 97 == 5).count() as u32;
+        idx[offsets..offsets + 4].copy_from_slice(&(0x8000_0000 | large_count).to_be_bytes());
+        assert_eq!(super::find_offset(&idx, count, &names[0], len), None);
         idx[offsets..offsets + 4].copy_from_slice(&0x8000_ffffu32.to_be_bytes());
-        assert!(!super::valid_index(&idx, count, pack_len as usize));
+        assert_eq!(super::find_offset(&idx, count, &names[0], len), None);
     }
 }
