@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 mod pack;
+mod refs;
 mod walk;
 mod write;
 
@@ -162,6 +163,9 @@ impl Repo {
 
     /// Every tag, unsorted, without reading any object.
     pub fn tags(&self) -> Result<Vec<TagRef>> {
+        if let Some(tags) = refs::tags(self.repo.commondir()) {
+            return Ok(tags);
+        }
         let mut out = Vec::new();
         let refs = self.repo.references_glob("refs/tags/*").map_err(git_err)?;
         for r in refs {
