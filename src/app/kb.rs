@@ -145,28 +145,12 @@ fn packages(
         }
         sections.extend(built.section);
     }
-    let title = match audience {
-        site::KbAudience::Support => format!("{name} support knowledge base"),
-        site::KbAudience::Customer => format!("{name} release notes and known issues"),
-    };
     let search = format == Format::Html;
     let ext = format.ext();
+    let home = site::SiteCtx::new(&name, config.project.url.as_deref(), audience, format);
     let ctx = site::PackagesHomeCtx {
-        site: site::SiteCtx {
-            project: name.clone(),
-            project_url: config
-                .project
-                .url
-                .as_deref()
-                .and_then(crate::render::markdown::safe_url),
-            title: title.clone(),
-            audience: match audience {
-                site::KbAudience::Support => "support".into(),
-                site::KbAudience::Customer => "customer".into(),
-            },
-            format: ext.into(),
-        },
-        page_title: title,
+        page_title: home.title.clone(),
+        site: home,
         stylesheet: "style.css".into(),
         packages: sections,
         left_out,

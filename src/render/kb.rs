@@ -538,22 +538,46 @@ pub struct ReleaseOut {
     pub docs: Vec<SearchDoc>,
 }
 
-impl<'a> Site<'a> {
-    pub fn ctx(&self) -> SiteCtx {
-        let name = &self.project.name;
+impl SiteCtx {
+    /// What the pages of a site for `audience` in `format` know about it:
+    /// its title names `project` (a package's name, or the monorepo's for
+    /// the home page over every package).
+    pub fn new(project: &str, url: Option<&str>, audience: KbAudience, format: Format) -> SiteCtx {
         SiteCtx {
-            project: name.clone(),
-            project_url: self.project.url.as_deref().and_then(markdown::safe_url),
-            title: match self.audience {
-                KbAudience::Support => format!("{name} support knowledge base"),
-                KbAudience::Customer => format!("{name} release notes and known issues"),
+            project: project.to_string(),
+            project_url: url.and_then(markdown::safe_url),
+            title: match audience {
+                KbAudience::Support => format!("{project} support knowledge base"),
+                KbAudience::Customer => format!("{project} release notes and known issues"),
             },
-            audience: match self.audience {
+            audience: match audience {
                 KbAudience::Support => "support".into(),
                 KbAudience::Customer => "customer".into(),
             },
-            format: self.format.ext().into(),
+            format: format.ext().into(),
         }
+    }
+}
+
+/// The latest release customers are on (a withdrawn one is not), of
+/// `releases` oldest first.
+fn latest<'r>(releases: &[&'r ReleaseOut]) -> Option<&'r ReleaseOut> {
+    releases
+        .iter()
+        .rev()
+        .find(|r| !r.row.withdrawn)
+        .or(releases.last())
+        .copied()
+}
+
+impl<'a> Site<'a> {
+    pub fn ctx(&self) -> SiteCtx {
+        SiteCtx::new(
+            &self.project.name,
+            self.project.url.as_deref(),
+            self.audience,
+            self.format,
+        )
     }
 
     pub fn nav(&self, from: &str) -> NavCtx {
@@ -1049,12 +1073,7 @@ impl Site<'_> {
                 }),
             }
         }
-        // The latest release customers are on: a withdrawn one is not.
-        let latest = releases
-            .iter()
-            .rev()
-            .find(|r| !r.row.withdrawn)
-            .or(releases.last());
+        let latest = latest(releases);
         let mut rows = self.rows_by_date(releases, &path);
         rows.truncate(HOME_RELEASES);
         let ctx = HomeCtx {
@@ -1085,15 +1104,10 @@ impl Site<'_> {
     ) -> PackageSection {
         let home = self.paths.home();
         let (mut open, fixed) = self.split_issues(issues, &home);
-        let latest = releases
-            .iter()
-            .rev()
-            .find(|r| !r.row.withdrawn)
-            .or(releases.last())
-            .map(|r| ReleaseRow {
-                href: format!("{id}/{}", r.row.href),
-                ..r.row.clone()
-            });
+        let latest = latest(releases).map(|r| ReleaseRow {
+            href: format!("{id}/{}", r.row.href),
+            ..r.row.clone()
+        });
         for k in &mut open {
             k.href = format!("{id}/{}", k.href);
         }

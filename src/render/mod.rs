@@ -114,6 +114,16 @@ pub struct PageSpec {
 }
 
 impl PageSpec {
+    /// The customer page for everyone (`segment` `None`) or for a segment.
+    pub fn customer(segment: Option<&str>) -> PageSpec {
+        PageSpec {
+            page: Page::Customer,
+            segment: segment.map(str::to_string),
+            path: format!("customer/{}", segment.unwrap_or("index")),
+            custom: None,
+        }
+    }
+
     /// The template for `format`, or `None` when this page has no output
     /// in that format (an extra output exists in one format).
     pub fn template(&self, format: Format) -> Option<String> {
@@ -138,20 +148,8 @@ pub fn pages_for(config: &Config, segments: &[String]) -> Vec<PageSpec> {
     let mut out = Vec::new();
     let customers = config.writes_for(Audience::Customer);
     if customers {
-        out.push(PageSpec {
-            page: Page::Customer,
-            segment: None,
-            path: "customer/index".into(),
-            custom: None,
-        });
-        for id in segments {
-            out.push(PageSpec {
-                page: Page::Customer,
-                segment: Some(id.clone()),
-                path: format!("customer/{id}"),
-                custom: None,
-            });
-        }
+        out.push(PageSpec::customer(None));
+        out.extend(segments.iter().map(|id| PageSpec::customer(Some(id))));
     }
     for (page, path) in [
         (Page::Support, "support"),
@@ -333,14 +331,7 @@ impl Renderer {
             .filter(|p| p.config.writes_for(Audience::Customer))
             .map(|p| {
                 let cache = ReleaseCache::new(&p.config, &p.release, format);
-                // A package that writes for no customers has no customer
-                // items: the page says so under its name.
-                let spec = &PageSpec {
-                    page: Page::Customer,
-                    segment: None,
-                    path: "customer/index".into(),
-                    custom: None,
-                };
+                let spec = &PageSpec::customer(None);
                 PartCtx {
                     id: p.package.clone(),
                     name: p.project.name.clone(),

@@ -349,14 +349,20 @@ pub fn index_context(
 ) -> IndexCtx {
     let v = release.version.as_str();
     let md = |path: &str| with_md.then(|| page_url(v, path, "md"));
-    let mut pages = vec![PageLinkCtx {
-        label: "Customer release notes: all customers".into(),
-        audience: "customer".into(),
-        description: "What every customer receives.".into(),
-        url: page_url(v, "customer/index", "html"),
-        md_url: md("customer/index"),
-    }];
-    for id in &release.segment_pages {
+    // A project (or package) that writes no customer pages has no customer
+    // links or columns either.
+    let customers = config.writes_for(Audience::Customer);
+    let mut pages = Vec::new();
+    if customers {
+        pages.push(PageLinkCtx {
+            label: "Customer release notes: all customers".into(),
+            audience: "customer".into(),
+            description: "What every customer receives.".into(),
+            url: page_url(v, "customer/index", "html"),
+            md_url: md("customer/index"),
+        });
+    }
+    for id in release.segment_pages.iter().filter(|_| customers) {
         let name = config.segment_name(id);
         let path = format!("customer/{id}");
         pages.push(PageLinkCtx {
@@ -408,12 +414,6 @@ pub fn index_context(
             url: page_url(v, path, "html"),
             md_url: md(path),
         });
-    }
-    // A project (or package) that writes no customer pages has no
-    // customer columns either.
-    let customers = config.writes_for(Audience::Customer);
-    if !customers {
-        pages.retain(|p| p.audience != "customer");
     }
     let segments: Vec<Option<&str>> = std::iter::once(None)
         .chain(release.segment_pages.iter().map(|s| Some(s.as_str())))

@@ -137,6 +137,14 @@ impl Repo {
             .get_or_init(|| std::cell::RefCell::new(pack::Packs::open(self.repo.path(), self.sha1)))
     }
 
+    /// Lets go of the inflated bases the pack reader keeps, if it was
+    /// opened at all.
+    fn release_pack_memory(&self) {
+        if let Some(p) = self.packs.get() {
+            p.borrow().release_memory();
+        }
+    }
+
     /// The working directory (the repository root).
     pub fn workdir(&self) -> PathBuf {
         // Rebuilt from components: libgit2 ends the path with a separator.
@@ -277,9 +285,7 @@ impl Repo {
     pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
         let (a, b) = (oid(ancestor)?, oid(of)?);
         let found = self.graph().reaches(self, b, a);
-        if let Some(p) = self.packs.get() {
-            p.borrow().release_memory();
-        }
+        self.release_pack_memory();
         found
     }
 
@@ -306,9 +312,7 @@ impl Repo {
     pub fn range(&self, to: &str, hide: Option<&str>) -> Result<Range> {
         let hide = hide.map(oid).transpose()?;
         let range = self.graph().range(self, oid(to)?, hide);
-        if let Some(p) = self.packs.get() {
-            p.borrow().release_memory();
-        }
+        self.release_pack_memory();
         range
     }
 
@@ -316,9 +320,7 @@ impl Repo {
     /// ranges list is read from the object database once for all of them.
     pub fn read_range(&self, range: Range) -> Result<Vec<Commit>> {
         let commits = self.graph().read_range(self, range, walk::Keep::All);
-        if let Some(p) = self.packs.get() {
-            p.borrow().release_memory();
-        }
+        self.release_pack_memory();
         commits
     }
 
@@ -332,9 +334,7 @@ impl Repo {
         let commits = self
             .graph()
             .read_range(self, range, walk::Keep::Where(keep));
-        if let Some(p) = self.packs.get() {
-            p.borrow().release_memory();
-        }
+        self.release_pack_memory();
         commits
     }
 
@@ -353,9 +353,7 @@ impl Repo {
             owners,
         };
         let commits = self.graph().read_range(self, range, keep);
-        if let Some(p) = self.packs.get() {
-            p.borrow().release_memory();
-        }
+        self.release_pack_memory();
         commits
     }
 }
