@@ -18,6 +18,8 @@
 //!   the release model, Conventional Commits, versions, assembly and
 //!   readiness. It reads no file and imports no other layer.
 //! - [`error`]: the one error type, shared by every layer.
+//! - [`trace`]: `RELNOTES_TRACE_PERFORMANCE`, the timings of a run's
+//!   phases, for every layer but the domain.
 
 pub mod app;
 pub mod domain;
@@ -25,6 +27,7 @@ pub mod engine;
 pub mod error;
 pub mod render;
 pub mod sources;
+pub mod trace;
 
 pub use error::{Error, Result};
 

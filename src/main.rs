@@ -12,6 +12,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    relnotes::trace::start();
     relnotes::sources::git::configure_process();
     let cli = relnotes::app::cli::Cli::parse();
     match relnotes::run(cli) {

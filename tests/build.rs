@@ -518,3 +518,49 @@ fn communication_segments_decide_the_segment_pages() {
         ["beta.md", "enterprise.md", "index.md"]
     );
 }
+
+#[test]
+fn a_performance_trace_names_each_phase_and_changes_no_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    octoacme(tmp.path());
+    let build = |out: &str, trace: bool| {
+        let mut cmd = std::process::Command::new(crate::harness::bin());
+        cmd.args(["build", "--tag", "v1.1.0", "--out", out])
+            .current_dir(tmp.path())
+            .env_remove("RELNOTES_TRACE_PERFORMANCE");
+        if trace {
+            cmd.env("RELNOTES_TRACE_PERFORMANCE", "1");
+        }
+        let done = cmd.output().expect("run relnotes");
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        String::from_utf8(done.stderr).expect("UTF-8 stderr")
+    };
+    let quiet = build("plain", false);
+    let traced = build("traced", true);
+    assert!(!quiet.contains("relnotes trace:"), "{quiet}");
+    let phases: Vec<&str> = traced
+        .lines()
+        .filter_map(|l| l.strip_prefix("relnotes trace: "))
+        .map(|l| {
+            l.split_once(" ms  ")
+                .expect("milliseconds, then the phase")
+                .1
+        })
+        .collect();
+    let at = |p: &str| {
+        phases
+            .iter()
+            .position(|x| *x == p)
+            .unwrap_or_else(|| panic!("no phase {p:?} in {phases:#?}"))
+    };
+    assert!(at("sources loaded") < at("1.1.0: assembled"));
+    assert!(at("1.1.0: assembled") < at("1.1.0: rendered"));
+    assert!(at("1.1.0: rendered") < at("1.1.0: announcements staged"));
+    assert_eq!(phases.last(), Some(&"outputs swapped in"));
+    // The trace goes to standard error only: the outputs are the same.
+    assert!(read_tree(&tmp.path().join("plain")) == read_tree(&tmp.path().join("traced")));
+}

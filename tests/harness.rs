@@ -126,6 +126,7 @@ pub fn run_in(repo: &Path, args: &[String]) -> (i32, String, String) {
         .current_dir(repo)
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
+        .env_remove("RELNOTES_TRACE_PERFORMANCE")
         .output()
         .expect("run relnotes");
     let clean = |b: &[u8]| {

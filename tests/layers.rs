@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 /// rank; modules of the same rank may not import each other.
 const LAYERS: &[(&str, u8)] = &[
     ("error", 0),
+    ("trace", 0),
     ("domain", 1),
     ("sources", 2),
     ("render", 2),

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use super::cli::AnnounceArgs;
 use super::Global;
 use crate::domain::config::{Config, Format};
@@ -13,7 +15,7 @@ use crate::domain::model::{Project, Release};
 use crate::engine::staging::{Mode, Staging};
 use crate::error::{Error, Result};
 use crate::render::announce::{email, slack, Email, SlackReaders};
-use crate::render::{markdown, pages, Page, ReleaseCache, Renderer};
+use crate::render::{markdown, pages, Page, PageSpec, ReleaseCache, Renderer};
 use crate::Outcome;
 
 pub fn run(g: &Global, args: AnnounceArgs) -> Result<Outcome> {
@@ -61,6 +63,44 @@ pub fn run(g: &Global, args: AnnounceArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Who gets an announcement of `release`, as (name, segment, page): all
+/// customers, each segment with a page, the stakeholders; only the
+/// audiences the project (or package) writes for.
+fn audiences(config: &Config, release: &Release) -> Vec<(String, Option<String>, Page)> {
+    let mut out: Vec<(String, Option<String>, Page)> = Vec::new();
+    if config.writes_for(Audience::Customer) {
+        out.push(("all".into(), None, Page::Customer));
+        for id in &release.segment_pages {
+            out.push((id.clone(), Some(id.clone()), Page::Customer));
+        }
+    }
+    if config.writes_for(Audience::Internal) {
+        out.push(("stakeholders".into(), None, Page::Stakeholders));
+    }
+    out
+}
+
+/// The pages the announcements of `release` are made of, in the formats
+/// of `missing`: what a build writing other formats renders besides its
+/// pages, so that [`files_with`] finds every page it needs.
+pub fn pages_needed(
+    config: &Config,
+    release: &Release,
+    missing: &[Format],
+) -> Vec<(PageSpec, Format)> {
+    let specs = pages(config, release);
+    audiences(config, release)
+        .into_iter()
+        .filter_map(|(_, segment, page)| {
+            specs
+                .iter()
+                .find(|s| s.page == page && s.segment == segment && s.custom.is_none())
+                .cloned()
+        })
+        .flat_map(|spec| missing.iter().map(move |f| (spec.clone(), *f)))
+        .collect()
+}
+
 /// The announcement files of one release, as (file name, content): an
 /// e-mail per customer audience and one for stakeholders, the Slack
 /// payload and the plain text. `build` of one release writes them too.
@@ -106,7 +146,7 @@ pub fn files_with(
         .unwrap_or(0);
     let base = base_url.map(|u| u.trim_end_matches('/').to_string());
     let specs = pages(config, release);
-    let cache = std::cell::OnceCell::new();
+    let cache = std::sync::OnceLock::new();
     let render = |page: Page, segment: Option<&str>, format: Format| -> Result<String> {
         let spec = specs
             .iter()
@@ -119,25 +159,16 @@ pub fn files_with(
         let cache = cache.get_or_init(|| ReleaseCache::new(config, release, Format::Html));
         renderer.render(project, config, release, cache, spec, format)
     };
-    // Only the audiences the project (or package) writes for.
-    let mut audiences: Vec<(String, Option<String>, Page)> = Vec::new();
-    if config.writes_for(Audience::Customer) {
-        audiences.push(("all".into(), None, Page::Customer));
-        for id in &release.segment_pages {
-            audiences.push((id.clone(), Some(id.clone()), Page::Customer));
-        }
-    }
-    if config.writes_for(Audience::Internal) {
-        audiences.push(("stakeholders".into(), None, Page::Stakeholders));
-    }
+    let audiences = audiences(config, release);
     if audiences.is_empty() {
         return Err(config.not_written_for(Audience::Customer, "announcement"));
     }
     // The plain text and the Slack message go with the widest audience:
     // all customers, else the stakeholders.
     let widest = audiences[0].0.clone();
-    let mut out = Vec::new();
-    for (audience, segment, page) in &audiences {
+    // Each audience's e-mail is made on its own: in parallel.
+    let per_audience = |(audience, segment, page): &(String, Option<String>, Page)| -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
         let md = render(*page, segment.as_deref(), Format::Md)?;
         let html = render(*page, segment.as_deref(), Format::Html)?;
         let text = markdown::to_plain_text(&md);
@@ -201,7 +232,15 @@ pub fn files_with(
                 )?,
             ));
         }
-    }
+        Ok(out)
+    };
+    let mut out: Vec<(String, String)> = audiences
+        .par_iter()
+        .map(per_audience)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     out.sort();
     Ok(out)
 }

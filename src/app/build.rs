@@ -104,6 +104,7 @@ fn build_products(g: &Global, req: &BuildRequest) -> Result<()> {
 
 fn run_one(g: &Global, req: BuildRequest) -> Result<Outcome> {
     let sources = super::load(g, Some(&req.target))?;
+    crate::trace::phase("sources loaded");
     let formats = if req.formats.is_empty() {
         sources.config.output.formats.clone()
     } else {
@@ -187,6 +188,7 @@ pub fn build(
         &sources.checklist,
         formats,
     )?;
+    crate::trace::phase("templates read, checklists rendered");
     let files = AtomicUsize::new(0);
     let built = Mutex::new(Vec::new());
     // A release whose stamp matches its fingerprint, and whose files are
@@ -206,19 +208,34 @@ pub fn build(
     // ready to send; the whole history does not.
     let announce = !matches!(target, Target::All);
     let skipped = sources.for_each_stale_release(target, Some(&fresh), |release, print| {
-        let pages = render::release::render_release(
+        crate::trace::release_phase(&release.version, "assembled");
+        // The announcements need both formats of their pages.
+        let also = if announce {
+            let missing: Vec<Format> = [Format::Md, Format::Html]
+                .into_iter()
+                .filter(|f| !formats.contains(f))
+                .collect();
+            super::announce::pages_needed(config, &release, &missing)
+        } else {
+            Vec::new()
+        };
+        let (mut pages, extra) = render::release::render_release_with(
             &renderer,
             &project,
             config,
             &release,
             &checklists,
             formats,
+            &also,
         )?;
+        crate::trace::release_phase(&release.version, "rendered");
         for (path, text) in &pages {
             staging.write(path, text.as_bytes())?;
             files.fetch_add(1, Ordering::Relaxed);
         }
+        crate::trace::release_phase(&release.version, "staged");
         if announce {
+            pages.extend(extra);
             for (name, text) in
                 super::announce::files_with(config, &renderer, &project, &release, None, &pages)?
             {
@@ -228,6 +245,7 @@ pub fn build(
                 )?;
                 files.fetch_add(1, Ordering::Relaxed);
             }
+            crate::trace::release_phase(&release.version, "announcements staged");
         }
         if let Some(print) = print {
             staging.write(
@@ -243,7 +261,9 @@ pub fn build(
     })?;
     let mut built = built.into_inner().unwrap_or_else(|e| e.into_inner());
     built.sort_by(|a, b| a.order.cmp(&b.order));
+    crate::trace::phase("every release built");
     let written = staging.commit()?;
+    crate::trace::phase("outputs swapped in");
     for b in &built {
         g.warn(b.label, b.version(), &b.warnings);
     }

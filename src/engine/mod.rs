@@ -118,6 +118,7 @@ impl Sources {
     ) -> Result<Sources> {
         let mut repo = Repo::open(path)?;
         repo.ensure_complete()?;
+        crate::trace::phase("repository opened");
         if package.is_some() {
             // The packages of a monorepo walk the same history.
             repo.share_commits();
@@ -145,28 +146,54 @@ impl Sources {
         };
         let (config, package) = package_view(config, package, &workdir)?;
         let guard = guard.with_limits(config.limits.clone());
-        let checklist = crate::sources::files::load_checklist(&guard, &dir)?;
-        let (tags, mut warnings) = tags::release_tags(&repo, &config)?;
-        let wants_unreleased = matches!(
-            target,
-            None | Some(Target::All) | Some(Target::Unreleased(_))
-        );
-        let unreleased_base = if wants_unreleased {
-            let (base, set_aside) = plan::unreleased_base(&repo, &tags)?;
-            warnings.extend(set_aside.into_iter().map(|t| {
-                format!("tag `{t}` is not on the current branch (not an ancestor of HEAD): the unreleased changes are counted from the newest release on it")
-            }));
-            base
-        } else {
-            tags.len().checked_sub(1)
-        };
-        let only = target.and_then(|t| plan::versions_needed(t, &tags, &config));
-        let mut inputs = crate::sources::files::load_inputs(
-            &guard,
-            &dir,
-            only.as_ref(),
-            package.as_ref().map(|p| p.id.as_str()),
+        crate::trace::phase("configuration read");
+        let pool = crate::sources::files::io_pool();
+        let package_id = package.as_ref().map(|p| p.id.as_str());
+        let (checklist, tags, mut warnings, unreleased_base, inputs) = std::thread::scope(
+            |s| -> Result<_> {
+                // The known issues and incidents do not depend on the tags:
+                // they are read while the tags are listed.
+                let issues = s.spawn(|| {
+                    crate::sources::files::load_issues(&guard, &dir, package_id, pool.as_ref())
+                });
+                let tagged = (|| -> Result<_> {
+                    let checklist = crate::sources::files::load_checklist(&guard, &dir)?;
+                    crate::trace::phase("checklist read");
+                    let (tags, mut warnings) = tags::release_tags(&repo, &config)?;
+                    crate::trace::phase("release tags listed");
+                    let wants_unreleased = matches!(
+                        target,
+                        None | Some(Target::All) | Some(Target::Unreleased(_))
+                    );
+                    let unreleased_base = if wants_unreleased {
+                        let (base, set_aside) = plan::unreleased_base(&repo, &tags)?;
+                        warnings.extend(set_aside.into_iter().map(|t| {
+                            format!("tag `{t}` is not on the current branch (not an ancestor of HEAD): the unreleased changes are counted from the newest release on it")
+                        }));
+                        base
+                    } else {
+                        tags.len().checked_sub(1)
+                    };
+                    Ok((checklist, tags, warnings, unreleased_base))
+                })();
+                let issues = issues
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let (checklist, tags, warnings, unreleased_base) = tagged?;
+                let only = target.and_then(|t| plan::versions_needed(t, &tags, &config));
+                let inputs = crate::sources::files::load_inputs(
+                    &guard,
+                    &dir,
+                    only.as_ref(),
+                    package_id,
+                    issues,
+                    pool.as_ref(),
+                )?;
+                Ok((checklist, tags, warnings, unreleased_base, inputs))
+            },
         )?;
+        let mut inputs = inputs;
+        crate::trace::phase("input files read");
         warnings.append(&mut inputs.warnings);
         let skip = config
             .commits

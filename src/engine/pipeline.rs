@@ -109,6 +109,7 @@ impl Sources {
         F: Fn(Release, Option<u64>) -> Result<()> + Sync,
     {
         let plan = self.plan(target)?;
+        crate::trace::phase("releases planned");
         let versions = self.versions();
         let cx = self.context(&versions);
         let failed = FirstFailure::default();
@@ -142,6 +143,7 @@ impl Sources {
                     let Some((k, (walked, print))) = ahead.pop_front() else {
                         break;
                     };
+                    crate::trace::phase("ranges walked; reading the next release's commits");
                     match self.read(walked) {
                         Ok(job) => {
                             if tx.send((k, job, print)).is_err() {
@@ -159,6 +161,7 @@ impl Sources {
                 if failed.at().is_some_and(|f| f < k) {
                     return;
                 }
+                crate::trace::release_phase(&job.version, "commits read");
                 let done = assemble::assemble(self.input(job), &cx).and_then(|r| f(r, print));
                 if let Err(e) = done {
                     failed.record(k, e);

@@ -16,6 +16,7 @@ pub mod report;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::domain::config::{Config, Format};
@@ -992,75 +993,112 @@ fn audience_slot(a: Audience) -> usize {
 }
 
 impl ReleaseCache {
+    /// Every change, issue and commit is converted on its own, so the
+    /// conversions run in parallel: at tag time the one release being built
+    /// is all the work there is (in `build --all` the releases already
+    /// keep the cores busy, and this costs nothing more).
     pub fn new(config: &Config, release: &Release, format: Format) -> ReleaseCache {
-        let items: Vec<ItemCtx> = release
-            .changes
-            .iter()
-            .map(|c| item(config, c, format))
-            .collect();
-        let known: Vec<IssueCtx> = release
-            .known_issues
-            .iter()
-            .map(|k| issue(config, k, format))
-            .collect();
-        let fixed: Vec<IssueCtx> = release
-            .fixed_issues
-            .iter()
-            .map(|k| issue(config, k, format))
-            .collect();
-        // Each change is converted once, in full (what stakeholders see);
-        // the support and customer forms are that value with the hidden
-        // fields emptied, as `item_for` does, and only for changes some
-        // page of that audience shows.
-        let internal: Vec<tera::Value> = items.iter().map(tera::Value::from_serializable).collect();
-        let variant = |a: Audience| -> Vec<tera::Value> {
-            items
-                .iter()
-                .zip(&release.changes)
-                .zip(&internal)
-                .map(|((i, c), full)| {
-                    let shown = match a {
-                        Audience::Customer => c.is_for(Audience::Customer) && !c.held,
-                        Audience::Support => c.is_for(Audience::Support),
-                        Audience::Internal => true,
-                    };
-                    if !shown {
-                        tera::Value::none()
-                    } else if a == Audience::Support && i.internal.is_none() && i.deploy.is_empty()
-                    {
-                        full.clone()
-                    } else {
-                        hide_fields(full, a)
-                    }
-                })
-                .collect()
-        };
-        let customer = variant(Audience::Customer);
-        let support = variant(Audience::Support);
-        let issue_values = |list: &[IssueCtx]| -> [Vec<tera::Value>; 2] {
-            [
-                list.iter()
-                    .map(|i| tera::Value::from_serializable(&issue_for(i, Audience::Customer)))
-                    .collect(),
-                list.iter().map(tera::Value::from_serializable).collect(),
-            ]
-        };
-        let commits: Vec<CommitCtx> = release
-            .commits
-            .iter()
-            .map(|c| commit_ctx(config, c))
-            .collect();
+        let ((changes, (known, fixed)), (commits_value, readiness_value)) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        release
+                            .changes
+                            .par_iter()
+                            .map(|c| change_values(config, c, format))
+                            .collect::<Vec<_>>()
+                    },
+                    || {
+                        rayon::join(
+                            || issue_values(config, &release.known_issues, format),
+                            || issue_values(config, &release.fixed_issues, format),
+                        )
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        tera::Value::from(
+                            release
+                                .commits
+                                .par_iter()
+                                .map(|c| tera::Value::from_serializable(&commit_ctx(config, c)))
+                                .collect::<Vec<_>>(),
+                        )
+                    },
+                    || tera::Value::from_serializable(&readiness_ctx(&release.readiness)),
+                )
+            },
+        );
+        let mut items = Vec::with_capacity(changes.len());
+        let mut item_values: [Vec<tera::Value>; 3] = Default::default();
+        for (item, values) in changes {
+            items.push(item);
+            for (slot, v) in item_values.iter_mut().zip(values) {
+                slot.push(v);
+            }
+        }
+        let (known, known_values) = known;
+        let (fixed, fixed_values) = fixed;
         ReleaseCache {
-            item_values: [customer, support, internal],
-            known_values: issue_values(&known),
-            fixed_values: issue_values(&fixed),
-            commits_value: tera::Value::from_serializable(&commits),
-            readiness_value: tera::Value::from_serializable(&readiness_ctx(&release.readiness)),
+            item_values,
+            known_values,
+            fixed_values,
+            commits_value,
+            readiness_value,
             items,
             known,
             fixed,
         }
     }
+}
+
+/// A change's typed context and its template values for customers,
+/// support and stakeholders (indexed by [`audience_slot`]). The change is
+/// converted once, in full (what stakeholders see); the support and
+/// customer forms are that value with the hidden fields emptied, as
+/// `item_for` does, and only when some page of that audience shows the
+/// change (else none).
+fn change_values(config: &Config, c: &Change, format: Format) -> (ItemCtx, [tera::Value; 3]) {
+    let i = item(config, c, format);
+    let full = tera::Value::from_serializable(&i);
+    let variant = |a: Audience| {
+        let shown = match a {
+            Audience::Customer => c.is_for(Audience::Customer) && !c.held,
+            Audience::Support => c.is_for(Audience::Support),
+            Audience::Internal => true,
+        };
+        if !shown {
+            tera::Value::none()
+        } else if a == Audience::Support && i.internal.is_none() && i.deploy.is_empty() {
+            full.clone()
+        } else {
+            hide_fields(&full, a)
+        }
+    };
+    let values = [
+        variant(Audience::Customer),
+        variant(Audience::Support),
+        full.clone(),
+    ];
+    (i, values)
+}
+
+/// Issues' typed contexts and their template values: [customer form, full].
+fn issue_values(
+    config: &Config,
+    list: &[KnownIssue],
+    format: Format,
+) -> (Vec<IssueCtx>, [Vec<tera::Value>; 2]) {
+    let ctx: Vec<IssueCtx> = list.par_iter().map(|k| issue(config, k, format)).collect();
+    let values = [
+        ctx.par_iter()
+            .map(|i| tera::Value::from_serializable(&issue_for(i, Audience::Customer)))
+            .collect(),
+        ctx.par_iter().map(tera::Value::from_serializable).collect(),
+    ];
+    (ctx, values)
 }
 
 /// The one audience filter: the fields of a change an audience may not

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{pages, ReleaseCache, Renderer};
+use rayon::prelude::*;
+
+use super::{pages, PageSpec, ReleaseCache, Renderer};
 use crate::domain::checklist::{Checklist, TypeName};
 use crate::domain::config::{Config, Format};
 use crate::domain::model::{Project, Release};
@@ -48,6 +50,9 @@ pub struct ReleaseJson<'a> {
     pub release: &'a Release,
 }
 
+/// Rendered files, as (path below the output directory, content).
+pub type Files = Vec<(String, String)>;
+
 /// Every file `build` writes for one release, as (path below the output
 /// directory, content), in a fixed order.
 pub fn render_release(
@@ -58,27 +63,74 @@ pub fn render_release(
     checklists: &ChecklistPages,
     formats: &[Format],
 ) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
+    render_release_with(renderer, project, config, release, checklists, formats, &[])
+        .map(|(files, _)| files)
+}
+
+/// [`render_release`], and besides its files the pages of `also` (each in
+/// its format), rendered from the same template values: the announcement
+/// e-mails of a tag-time build need both formats of a few pages, whatever
+/// formats the build writes. Returns (files, `also` as (path, content)).
+/// The pages and `release.json` are rendered in parallel: at tag time the
+/// one release being built is all the work there is.
+pub fn render_release_with(
+    renderer: &Renderer,
+    project: &Project,
+    config: &Config,
+    release: &Release,
+    checklists: &ChecklistPages,
+    formats: &[Format],
+    also: &[(PageSpec, Format)],
+) -> Result<(Files, Files)> {
     // One cache serves every format: Markdown templates read only the `md`
     // side of each text, so the HTML made for the HTML pages does no harm.
-    let richest = if formats.contains(&Format::Html) {
+    let richest = if formats
+        .iter()
+        .chain(also.iter().map(|(_, f)| f))
+        .any(|f| *f == Format::Html)
+    {
         Format::Html
     } else {
         Format::Md
     };
     let cache = ReleaseCache::new(config, release, richest);
-    for &format in formats {
-        for spec in &pages(config, release) {
-            if spec.template(format).is_none() {
-                continue;
-            }
-            let text = renderer.render(project, config, release, &cache, spec, format)?;
-            out.push((
-                format!("{}/{}.{}", release.version, spec.path, format.ext()),
-                text,
-            ));
-        }
-    }
+    crate::trace::release_phase(&release.version, "template values built");
+    let specs = pages(config, release);
+    let wanted: Vec<(&PageSpec, Format)> = formats
+        .iter()
+        .flat_map(|&format| {
+            specs
+                .iter()
+                .filter(move |spec| spec.template(format).is_some())
+                .map(move |spec| (spec, format))
+        })
+        .chain(also.iter().map(|(spec, format)| (spec, *format)))
+        .collect();
+    let path = |spec: &PageSpec, format: Format| {
+        format!("{}/{}.{}", release.version, spec.path, format.ext())
+    };
+    let (rendered, json) = rayon::join(
+        || {
+            wanted
+                .par_iter()
+                .map(|&(spec, format)| {
+                    let text = renderer.render(project, config, release, &cache, spec, format)?;
+                    crate::trace::release_phase(
+                        &release.version,
+                        &format!("{}.{} rendered", spec.path, format.ext()),
+                    );
+                    Ok((path(spec, format), text))
+                })
+                .collect::<Result<Vec<_>>>()
+        },
+        || {
+            let j = release_json(project, release);
+            crate::trace::release_phase(&release.version, "json");
+            j
+        },
+    );
+    let mut out = rendered?;
+    let extra = out.split_off(out.len() - also.len());
     if let Some(t) = release.readiness.release_type {
         for &format in formats {
             if let Some(text) = checklists.get(t, format) {
@@ -89,11 +141,8 @@ pub fn render_release(
             }
         }
     }
-    out.push((
-        format!("{}/release.json", release.version),
-        release_json(project, release)?,
-    ));
-    Ok(out)
+    out.push((format!("{}/release.json", release.version), json?));
+    Ok((out, extra))
 }
 
 /// `release.json`: the model of one release, pretty-printed, with a final

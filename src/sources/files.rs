@@ -406,8 +406,62 @@ impl Guard {
     }
 }
 
-/// Reads every input file under `dir` (the `.relnotes/` directory). A
-/// missing directory is fine: there are simply no inputs.
+/// The known issues and incidents under `dir` (the `.relnotes/`
+/// directory), each with the warnings of its listing, as read: what
+/// [`load_inputs`] takes besides the files it reads. They do not depend on
+/// the release tags, so a command reads them while it lists the tags.
+pub struct Issues {
+    known: Listed<KnownIssueFile>,
+    incidents: Listed<IncidentFile>,
+}
+
+/// A pool for reading many small files: they wait on the kernel much of
+/// the time, and with twice as many threads as cores the cores were still
+/// idle a quarter of this phase; four times (at most 32) keeps them busy.
+/// Results are in path order whatever the thread count. `None` when no
+/// pool can be made: the global one reads them then.
+pub fn io_pool() -> Option<rayon::ThreadPool> {
+    let threads = (4 * rayon::current_num_threads()).min(32);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok()
+}
+
+/// Reads the known issues and incidents under `dir` (errors are kept for
+/// [`load_inputs`] to report in its order). For a `package`, those that
+/// name it or no package.
+pub fn load_issues(
+    guard: &Guard,
+    dir: &Path,
+    package: Option<&str>,
+    pool: Option<&rayon::ThreadPool>,
+) -> Issues {
+    let load = || {
+        rayon::join(
+            || load_known_issues(guard, dir),
+            || load_incidents(guard, dir),
+        )
+    };
+    let (mut known, mut incidents) = match pool {
+        Some(pool) => pool.install(load),
+        None => load(),
+    };
+    if let Some(p) = package {
+        let names = |list: &[String]| list.is_empty() || list.iter().any(|x| x == p);
+        if let Ok((k, _)) = &mut known {
+            k.retain(|k| names(&k.front.packages));
+        }
+        if let Ok((i, _)) = &mut incidents {
+            i.retain(|i| i.front.package.as_deref().is_none_or(|x| x == p));
+        }
+    }
+    Issues { known, incidents }
+}
+
+/// Reads every input file under `dir` (the `.relnotes/` directory), with
+/// the known issues and incidents `issues` already read. A missing
+/// directory is fine: there are simply no inputs.
 ///
 /// With `only`, change files and release metadata are read for those
 /// versions (and `unreleased`) alone: `build --tag` then costs the same
@@ -423,44 +477,29 @@ pub fn load_inputs(
     dir: &Path,
     only: Option<&BTreeSet<String>>,
     package: Option<&str>,
+    issues: Issues,
+    pool: Option<&rayon::ThreadPool>,
 ) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     let (changes_dir, releases_dir) = match package {
         Some(p) => (dir.join("changes").join(p), dir.join("releases").join(p)),
         None => (dir.join("changes"), dir.join("releases")),
     };
-    // Change files, release metadata and known issues are listed and
-    // parsed at the same time, on every core: listing a thousand
-    // release folders one after the other kept a core idle at the start
-    // of `build --all`.
+    // Change files and release metadata are listed and parsed at the same
+    // time, on every core: listing a thousand release folders one after
+    // the other kept a core idle at the start of `build --all`.
     let load = || {
         rayon::join(
             || load_changes(guard, &changes_dir, only),
-            || {
-                rayon::join(
-                    || load_release_metas(guard, &releases_dir, only),
-                    || {
-                        rayon::join(
-                            || load_known_issues(guard, dir),
-                            || load_incidents(guard, dir),
-                        )
-                    },
-                )
-            },
+            || load_release_metas(guard, &releases_dir, only),
         )
     };
-    // Reading thousands of small files waits on the kernel much of the
-    // time: with twice as many threads as cores, the cores were still
-    // idle a quarter of this phase; four times (at most 32) keeps them
-    // busy. The results are in path order whatever the thread count.
-    let threads = (4 * rayon::current_num_threads()).min(32);
-    let (changes, (metas, (known, incidents))) =
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(load),
-            Err(_) => load(),
-        };
+    let (changes, metas) = match pool {
+        Some(pool) => pool.install(load),
+        None => load(),
+    };
+    let Issues { known, incidents } = issues;
     let (mut changes, w1) = changes?;
-    let (mut known, mut incidents) = (known, incidents);
     if let Some(p) = package {
         let (shared, _) = load_changes(
             guard,
@@ -472,13 +511,6 @@ pub fn load_inputs(
                 .into_iter()
                 .filter(|c| c.front.packages.iter().flatten().any(|x| x == p)),
         );
-        let names = |list: &[String]| list.is_empty() || list.iter().any(|x| x == p);
-        if let Ok((k, _)) = &mut known {
-            k.retain(|k| names(&k.front.packages));
-        }
-        if let Ok((i, _)) = &mut incidents {
-            i.retain(|i| i.front.package.as_deref().is_none_or(|x| x == p));
-        }
     }
     let (metas, w2) = metas?;
     let (known, w3) = known?;
