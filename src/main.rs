@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     relnotes::trace::start();
     relnotes::sources::git::configure_process();
     let cli = relnotes::app::cli::Cli::parse();
-    match relnotes::run(cli) {
+    let outcome = relnotes::run(cli);
+    relnotes::trace::phase("command done");
+    match outcome {
         Ok(relnotes::Outcome::Success) => ExitCode::SUCCESS,
         Ok(relnotes::Outcome::NotReady) => ExitCode::from(1),
         Err(relnotes::Error::Io { source, .. })

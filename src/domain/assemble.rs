@@ -612,9 +612,18 @@ pub fn changes(
     date: Option<&str>,
     highlights: &[String],
 ) -> Vec<Change> {
+    // Which commits name each pull request: a file's authors are those of
+    // its pull requests' commits, found without scanning every commit for
+    // every file.
+    let mut by_pr: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+    for (i, c) in commits.iter().enumerate() {
+        for p in &c.prs {
+            by_pr.entry(*p).or_default().push(i);
+        }
+    }
     let mut out: Vec<Change> = files
         .iter()
-        .map(|f| change_from_file(f, commits, date, highlights))
+        .map(|f| change_from_file(f, commits, &by_pr, date, highlights))
         .collect();
     // Without change files, commits are the notes. With them, commits no
     // file covers still reach customers unless the project curates.
@@ -652,22 +661,37 @@ pub fn changes(
     out
 }
 
+/// A change file's change; `by_pr` lists, for each pull request number,
+/// the indexes in `commits` of the commits that name it.
 fn change_from_file(
     f: &ChangeFile,
     commits: &[CommitInfo],
+    by_pr: &std::collections::HashMap<u64, Vec<usize>>,
     date: Option<&str>,
     highlights: &[String],
 ) -> Change {
     let fr = &f.front;
-    let authors = commits
+    // The file's commits (by pull request or id prefix), in history order.
+    let mut mine: Vec<usize> = fr
+        .prs
         .iter()
-        .filter(|c| {
-            c.prs.iter().any(|p| fr.prs.contains(p))
-                || fr
-                    .commits
-                    .iter()
-                    .any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()))
-        })
+        .filter_map(|p| by_pr.get(p))
+        .flatten()
+        .copied()
+        .collect();
+    if fr.commits.iter().any(|id| id.len() >= 7) {
+        mine.extend(commits.iter().enumerate().filter_map(|(i, c)| {
+            fr.commits
+                .iter()
+                .any(|id| id.len() >= 7 && c.id.starts_with(id.as_str()))
+                .then_some(i)
+        }));
+    }
+    mine.sort_unstable();
+    mine.dedup();
+    let authors = mine
+        .iter()
+        .map(|&i| &commits[i])
         .flat_map(|c| std::iter::once(c.author.clone()).chain(c.co_authors.iter().cloned()))
         .fold(Vec::new(), |mut v, a| {
             if !v.contains(&a) {
@@ -886,4 +910,58 @@ fn rfc3339(secs: i64, offset_minutes: i32) -> String {
     let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     let off = jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
     ts.display_with_offset(off).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit(id: &str, message: &str, author: &str) -> CommitInfo {
+        commit_info(
+            &Commit {
+                id: id.to_string(),
+                parent_count: 1,
+                author_name: author.to_string(),
+                author_email: format!("{author}@example.com"),
+                time: 0,
+                offset_minutes: 0,
+                author_time: 0,
+                author_offset_minutes: 0,
+                message: message.to_string(),
+                lossy: false,
+            },
+            CommitDate::Author,
+        )
+    }
+
+    #[test]
+    fn a_change_files_authors_are_its_commits_in_history_order_once_each() {
+        let commits = [
+            commit(
+                "a".repeat(40).as_str(),
+                "feat: one (#1)\n\nCo-authored-by: Bo <bo@example.com>",
+                "Al",
+            ),
+            commit("b".repeat(40).as_str(), "fix: other (#3)", "Cy"),
+            commit("c".repeat(40).as_str(), "fix: two (#2)", "Bo"),
+            commit("d".repeat(40).as_str(), "chore: named by id", "Di"),
+            commit("e".repeat(40).as_str(), "fix: two again (#2)", "Al"),
+        ];
+        let front: crate::domain::input::ChangeFront =
+            serde_yaml::from_str("type: added\nprs: [2, 1]\ncommits: [ddddddd, abc]\n")
+                .expect("a valid front matter");
+        let file = ChangeFile {
+            id: "export".into(),
+            path: "changes/1.0.0/export.md".into(),
+            front,
+            body: "Export invoices.".into(),
+        };
+        let changes = changes(&Config::default(), &[file], &commits, None, &[]);
+        let from_file = changes
+            .iter()
+            .find(|c| c.origin == Origin::File)
+            .expect("the file's change");
+        // `abc` is too short to name a commit; #3 is not the file's.
+        assert_eq!(from_file.authors, ["Al", "Bo", "Di"]);
+    }
 }
