@@ -227,6 +227,8 @@ pub fn build(
             &checklists,
             formats,
             &also,
+            // One release (tag time) is rendered on every core.
+            announce,
         )?;
         crate::trace::release_phase(&release.version, "rendered");
         for (path, text) in &pages {

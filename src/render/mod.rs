@@ -993,46 +993,46 @@ fn audience_slot(a: Audience) -> usize {
 }
 
 impl ReleaseCache {
-    /// Every change, issue and commit is converted on its own, so the
-    /// conversions run in parallel: at tag time the one release being built
-    /// is all the work there is (in `build --all` the releases already
-    /// keep the cores busy, and this costs nothing more).
     pub fn new(config: &Config, release: &Release, format: Format) -> ReleaseCache {
-        let ((changes, (known, fixed)), (commits_value, readiness_value)) = rayon::join(
+        ReleaseCache::build(config, release, format, false)
+    }
+
+    /// [`ReleaseCache::new`] with every change, issue and commit converted
+    /// in parallel: what a build of one release wants, where that release
+    /// is all the work there is. (When many releases are built at once,
+    /// each stays on one thread: its values then stay in one core's cache.)
+    pub fn new_parallel(config: &Config, release: &Release, format: Format) -> ReleaseCache {
+        ReleaseCache::build(config, release, format, true)
+    }
+
+    fn build(config: &Config, release: &Release, format: Format, parallel: bool) -> ReleaseCache {
+        let work = Work(parallel);
+        let ((changes, (known, fixed)), (commits_value, readiness_value)) = work.join(
             || {
-                rayon::join(
+                work.join(
+                    || work.map(&release.changes, |c| change_values(config, c, format)),
                     || {
-                        release
-                            .changes
-                            .par_iter()
-                            .map(|c| change_values(config, c, format))
-                            .collect::<Vec<_>>()
-                    },
-                    || {
-                        rayon::join(
-                            || issue_values(config, &release.known_issues, format),
-                            || issue_values(config, &release.fixed_issues, format),
+                        work.join(
+                            || issue_values(work, config, &release.known_issues, format),
+                            || issue_values(work, config, &release.fixed_issues, format),
                         )
                     },
                 )
             },
             || {
-                rayon::join(
+                work.join(
                     || {
-                        tera::Value::from(
-                            release
-                                .commits
-                                .par_iter()
-                                .map(|c| tera::Value::from_serializable(&commit_ctx(config, c)))
-                                .collect::<Vec<_>>(),
-                        )
+                        tera::Value::from(work.map(&release.commits, |c| {
+                            tera::Value::from_serializable(&commit_ctx(config, c))
+                        }))
                     },
                     || tera::Value::from_serializable(&readiness_ctx(&release.readiness)),
                 )
             },
         );
         let mut items = Vec::with_capacity(changes.len());
-        let mut item_values: [Vec<tera::Value>; 3] = Default::default();
+        let mut item_values: [Vec<tera::Value>; 3] =
+            std::array::from_fn(|_| Vec::with_capacity(changes.len()));
         for (item, values) in changes {
             items.push(item);
             for (slot, v) in item_values.iter_mut().zip(values) {
@@ -1050,6 +1050,36 @@ impl ReleaseCache {
             items,
             known,
             fixed,
+        }
+    }
+}
+
+/// Work on a list, on every core or on this thread only.
+#[derive(Clone, Copy)]
+pub(crate) struct Work(pub bool);
+
+impl Work {
+    pub(crate) fn map<T: Sync, R: Send>(
+        self,
+        list: &[T],
+        f: impl Fn(&T) -> R + Sync + Send,
+    ) -> Vec<R> {
+        if self.0 {
+            list.par_iter().map(f).collect()
+        } else {
+            list.iter().map(f).collect()
+        }
+    }
+
+    pub(crate) fn join<A: Send, B: Send>(
+        self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        if self.0 {
+            rayon::join(a, b)
+        } else {
+            (a(), b())
         }
     }
 }
@@ -1087,16 +1117,17 @@ fn change_values(config: &Config, c: &Change, format: Format) -> (ItemCtx, [tera
 
 /// Issues' typed contexts and their template values: [customer form, full].
 fn issue_values(
+    work: Work,
     config: &Config,
     list: &[KnownIssue],
     format: Format,
 ) -> (Vec<IssueCtx>, [Vec<tera::Value>; 2]) {
-    let ctx: Vec<IssueCtx> = list.par_iter().map(|k| issue(config, k, format)).collect();
+    let ctx: Vec<IssueCtx> = work.map(list, |k| issue(config, k, format));
     let values = [
-        ctx.par_iter()
-            .map(|i| tera::Value::from_serializable(&issue_for(i, Audience::Customer)))
-            .collect(),
-        ctx.par_iter().map(tera::Value::from_serializable).collect(),
+        work.map(&ctx, |i| {
+            tera::Value::from_serializable(&issue_for(i, Audience::Customer))
+        }),
+        work.map(&ctx, tera::Value::from_serializable),
     ];
     (ctx, values)
 }

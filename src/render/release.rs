@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use rayon::prelude::*;
-
-use super::{pages, PageSpec, ReleaseCache, Renderer};
+use super::{pages, PageSpec, ReleaseCache, Renderer, Work};
 use crate::domain::checklist::{Checklist, TypeName};
 use crate::domain::config::{Config, Format};
 use crate::domain::model::{Project, Release};
@@ -63,16 +61,28 @@ pub fn render_release(
     checklists: &ChecklistPages,
     formats: &[Format],
 ) -> Result<Vec<(String, String)>> {
-    render_release_with(renderer, project, config, release, checklists, formats, &[])
-        .map(|(files, _)| files)
+    render_release_with(
+        renderer,
+        project,
+        config,
+        release,
+        checklists,
+        formats,
+        &[],
+        false,
+    )
+    .map(|(files, _)| files)
 }
 
 /// [`render_release`], and besides its files the pages of `also` (each in
 /// its format), rendered from the same template values: the announcement
 /// e-mails of a tag-time build need both formats of a few pages, whatever
 /// formats the build writes. Returns (files, `also` as (path, content)).
-/// The pages and `release.json` are rendered in parallel: at tag time the
-/// one release being built is all the work there is.
+/// With `parallel`, the template values, the pages and `release.json` are
+/// made on every core: at tag time the one release being built is all the
+/// work there is. (When many releases are built at once, each stays on one
+/// thread, its values in one core's cache.)
+#[allow(clippy::too_many_arguments)]
 pub fn render_release_with(
     renderer: &Renderer,
     project: &Project,
@@ -81,6 +91,7 @@ pub fn render_release_with(
     checklists: &ChecklistPages,
     formats: &[Format],
     also: &[(PageSpec, Format)],
+    parallel: bool,
 ) -> Result<(Files, Files)> {
     // One cache serves every format: Markdown templates read only the `md`
     // side of each text, so the HTML made for the HTML pages does no harm.
@@ -93,7 +104,11 @@ pub fn render_release_with(
     } else {
         Format::Md
     };
-    let cache = ReleaseCache::new(config, release, richest);
+    let cache = if parallel {
+        ReleaseCache::new_parallel(config, release, richest)
+    } else {
+        ReleaseCache::new(config, release, richest)
+    };
     crate::trace::release_phase(&release.version, "template values built");
     let specs = pages(config, release);
     let wanted: Vec<(&PageSpec, Format)> = formats
@@ -109,25 +124,17 @@ pub fn render_release_with(
     let path = |spec: &PageSpec, format: Format| {
         format!("{}/{}.{}", release.version, spec.path, format.ext())
     };
-    let (rendered, json) = rayon::join(
+    let work = Work(parallel);
+    let (rendered, json) = work.join(
         || {
-            wanted
-                .par_iter()
-                .map(|&(spec, format)| {
-                    let text = renderer.render(project, config, release, &cache, spec, format)?;
-                    crate::trace::release_phase(
-                        &release.version,
-                        &format!("{}.{} rendered", spec.path, format.ext()),
-                    );
-                    Ok((path(spec, format), text))
-                })
-                .collect::<Result<Vec<_>>>()
+            work.map(&wanted, |&(spec, format)| {
+                let text = renderer.render(project, config, release, &cache, spec, format)?;
+                Ok((path(spec, format), text))
+            })
+            .into_iter()
+            .collect::<Result<Vec<_>>>()
         },
-        || {
-            let j = release_json(project, release);
-            crate::trace::release_phase(&release.version, "json");
-            j
-        },
+        || release_json(project, release),
     );
     let mut out = rendered?;
     let extra = out.split_off(out.len() - also.len());
