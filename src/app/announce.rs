@@ -63,11 +63,14 @@ pub fn run(g: &Global, args: AnnounceArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Who gets an announcement of `release`, as (name, segment, page): all
-/// customers, each segment with a page, the stakeholders; only the
-/// audiences the project (or package) writes for.
-fn audiences(config: &Config, release: &Release) -> Vec<(String, Option<String>, Page)> {
-    let mut out: Vec<(String, Option<String>, Page)> = Vec::new();
+/// Who an announcement is for: (name, segment, page).
+type Reader = (String, Option<String>, Page);
+
+/// Who gets an announcement of `release`: all customers, each segment with
+/// a page, the stakeholders; only the audiences the project (or package)
+/// writes for.
+fn audiences(config: &Config, release: &Release) -> Vec<Reader> {
+    let mut out: Vec<Reader> = Vec::new();
     if config.writes_for(Audience::Customer) {
         out.push(("all".into(), None, Page::Customer));
         for id in &release.segment_pages {
@@ -91,14 +94,16 @@ pub fn pages_needed(
     let specs = pages(config, release);
     audiences(config, release)
         .into_iter()
-        .filter_map(|(_, segment, page)| {
-            specs
-                .iter()
-                .find(|s| s.page == page && s.segment == segment && s.custom.is_none())
-                .cloned()
-        })
+        .filter_map(|(_, segment, page)| spec_of(&specs, page, segment.as_deref()).cloned())
         .flat_map(|spec| missing.iter().map(move |f| (spec.clone(), *f)))
         .collect()
+}
+
+/// The built-in page of `page` for `segment` among `specs`.
+fn spec_of<'a>(specs: &'a [PageSpec], page: Page, segment: Option<&str>) -> Option<&'a PageSpec> {
+    specs
+        .iter()
+        .find(|s| s.page == page && s.segment.as_deref() == segment && s.custom.is_none())
 }
 
 /// The announcement files of one release, as (file name, content): an
@@ -148,9 +153,7 @@ pub fn files_with(
     let specs = pages(config, release);
     let cache = std::sync::OnceLock::new();
     let render = |page: Page, segment: Option<&str>, format: Format| -> Result<String> {
-        let spec = specs
-            .iter()
-            .find(|s| s.page == page && s.segment.as_deref() == segment && s.custom.is_none())
+        let spec = spec_of(&specs, page, segment)
             .ok_or_else(|| Error::usage("no such page", "this is a bug in relnotes"))?;
         let path = format!("{}/{}.{}", release.version, spec.path, format.ext());
         if let Some((_, text)) = rendered.iter().find(|(p, _)| *p == path) {
@@ -167,7 +170,7 @@ pub fn files_with(
     // all customers, else the stakeholders.
     let widest = audiences[0].0.clone();
     // Each audience's e-mail is made on its own: in parallel.
-    let per_audience = |(audience, segment, page): &(String, Option<String>, Page)| -> Result<Vec<(String, String)>> {
+    let per_audience = |(audience, segment, page): &Reader| -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         let md = render(*page, segment.as_deref(), Format::Md)?;
         let html = render(*page, segment.as_deref(), Format::Html)?;

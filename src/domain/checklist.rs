@@ -283,13 +283,17 @@ impl Checklist {
     fn validate(&self, origin: &Origin<'_>, known: &Known<'_>) -> Result<()> {
         let mut seen = std::collections::BTreeSet::new();
         for item in &self.items {
-            let at = locate(origin.text, &format!("id: {}", item.id), 1);
-            let at = if at == (1, 1) {
-                locate(origin.text, &item.id, 1)
-            } else {
-                at
+            // Where the item is, found only for an error: valid lists
+            // (every run reads the built-in one) are not searched.
+            let err = |message: String, hint: String| {
+                let at = locate(origin.text, &format!("id: {}", item.id), 1);
+                let at = if at == (1, 1) {
+                    locate(origin.text, &item.id, 1)
+                } else {
+                    at
+                };
+                Error::at(origin.path, at, message, hint)
             };
-            let err = |message: String, hint: String| Error::at(origin.path, at, message, hint);
             if let Some(problem) = crate::domain::text::id_problem(&item.id.replace('.', "-")) {
                 return Err(err(
                     format!("checklist item id `{}` {problem}", item.id),

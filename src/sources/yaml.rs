@@ -57,19 +57,55 @@ fn check_depth(path: &Path, text: &str, first_line: usize) -> Result<()> {
     Ok(())
 }
 
+/// Whether some `key:` text appears twice at one indentation of one block
+/// mapping: the lines of each list item (`- `) and of each nested mapping
+/// are a mapping of their own, so the items of a list, which repeat their
+/// keys, are not suspects. A line of a multi-line text that looks like a
+/// key can only make a false suspect, which the full parse then clears.
+fn may_repeat_keys(text: &str) -> bool {
+    // The block mappings open at the current line: (indentation, keys).
+    let mut open: Vec<(usize, std::collections::HashSet<&str>)> = Vec::new();
+    for line in text.lines() {
+        let mut rest = line.trim_start();
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        let mut indent = line.len() - rest.len();
+        let mut item = false;
+        while let Some(r) = rest.strip_prefix("- ") {
+            let inner = r.trim_start();
+            indent += 2 + (r.len() - inner.len());
+            rest = inner;
+            item = true;
+        }
+        while open
+            .last()
+            .is_some_and(|(i, _)| *i > indent || (item && *i == indent))
+        {
+            open.pop();
+        }
+        let Some(colon) = rest.find(':') else {
+            continue;
+        };
+        let key = &rest[..colon];
+        match open.last_mut() {
+            Some((i, keys)) if *i == indent => {
+                if !keys.insert(key) {
+                    return true;
+                }
+            }
+            _ => open.push((indent, std::collections::HashSet::from([key]))),
+        }
+    }
+    false
+}
+
 /// Refuses a key written twice in one mapping (YAML forbids it; serde
 /// would keep the last value of a map without a word). The parse into a
-/// generic value that finds them runs only when some key text repeats.
+/// generic value that finds them runs only when [`may_repeat_keys`] says a
+/// key's text repeats within a block mapping.
 fn check_duplicates(path: &Path, text: &str, first_line: usize) -> Result<()> {
-    let mut keys = std::collections::HashSet::new();
-    let repeats = text.lines().any(|l| {
-        let l = l.trim_start().trim_start_matches("- ");
-        match l.find(':') {
-            Some(i) => !keys.insert(&l[..i]),
-            None => false,
-        }
-    });
-    if !repeats {
+    if !may_repeat_keys(text) {
         return Ok(());
     }
     let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
@@ -250,6 +286,22 @@ fn hint_for(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_keys_are_suspected_within_one_mapping_only() {
+        // The items of a list repeat their keys: no suspect.
+        let items = "signoffs:\n  - role: qa\n    by: Kim\n  - role: ux\n    by: Ravi\n";
+        assert!(!may_repeat_keys(items));
+        let nested = "a:\n  x: 1\nb:\n  x: 2\n";
+        assert!(!may_repeat_keys(nested));
+        // A key twice in one mapping, also after a nested one or in an item.
+        assert!(may_repeat_keys("a: 1\nb: 2\na: 3\n"));
+        assert!(may_repeat_keys("a: 1\nb:\n  c: 2\na: 3\n"));
+        assert!(may_repeat_keys("list:\n  - id: x\n    id: y\n"));
+        assert!(may_repeat_keys(
+            "list:\n  -   id: x\n      title: t\n      id: y\n"
+        ));
+    }
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]
