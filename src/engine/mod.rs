@@ -149,8 +149,8 @@ impl Sources {
         crate::trace::phase("configuration read");
         let pool = crate::sources::files::io_pool();
         let package_id = package.as_ref().map(|p| p.id.as_str());
-        let (checklist, tags, mut warnings, unreleased_base, inputs) = std::thread::scope(
-            |s| -> Result<_> {
+        let (checklist, tags, mut warnings, unreleased_base, mut inputs) =
+            std::thread::scope(|s| -> Result<_> {
                 // The known issues and incidents do not depend on the tags:
                 // they are read while the tags are listed.
                 let issues = s.spawn(|| {
@@ -159,22 +159,8 @@ impl Sources {
                 let tagged = (|| -> Result<_> {
                     let checklist = crate::sources::files::load_checklist(&guard, &dir)?;
                     crate::trace::phase("checklist read");
-                    let (tags, mut warnings) = tags::release_tags(&repo, &config)?;
-                    crate::trace::phase("release tags listed");
-                    let wants_unreleased = matches!(
-                        target,
-                        None | Some(Target::All) | Some(Target::Unreleased(_))
-                    );
-                    let unreleased_base = if wants_unreleased {
-                        let (base, set_aside) = plan::unreleased_base(&repo, &tags)?;
-                        warnings.extend(set_aside.into_iter().map(|t| {
-                            format!("tag `{t}` is not on the current branch (not an ancestor of HEAD): the unreleased changes are counted from the newest release on it")
-                        }));
-                        base
-                    } else {
-                        tags.len().checked_sub(1)
-                    };
-                    Ok((checklist, tags, warnings, unreleased_base))
+                    let (tags, warnings, base) = release_tags_and_base(&repo, &config, target)?;
+                    Ok((checklist, tags, warnings, base))
                 })();
                 let issues = issues
                     .join()
@@ -190,9 +176,7 @@ impl Sources {
                     pool.as_ref(),
                 )?;
                 Ok((checklist, tags, warnings, unreleased_base, inputs))
-            },
-        )?;
-        let mut inputs = inputs;
+            })?;
         crate::trace::phase("input files read");
         warnings.append(&mut inputs.warnings);
         let skip = config
@@ -436,4 +420,30 @@ pub(crate) fn shown_root(workdir: &Path) -> PathBuf {
     } else {
         workdir.to_path_buf()
     }
+}
+
+/// The release tags, warnings about them, and the release the unreleased
+/// changes count from (when `target` wants the unreleased changes: the
+/// newest release on HEAD's branch; else the newest release).
+fn release_tags_and_base(
+    repo: &Repo,
+    config: &Config,
+    target: Option<&Target>,
+) -> Result<(Vec<tags::ReleaseTag>, Vec<String>, Option<usize>)> {
+    let (tags, mut warnings) = tags::release_tags(repo, config)?;
+    crate::trace::phase("release tags listed");
+    let wants_unreleased = matches!(
+        target,
+        None | Some(Target::All) | Some(Target::Unreleased(_))
+    );
+    let base = if wants_unreleased {
+        let (base, set_aside) = plan::unreleased_base(repo, &tags)?;
+        warnings.extend(set_aside.into_iter().map(|t| {
+            format!("tag `{t}` is not on the current branch (not an ancestor of HEAD): the unreleased changes are counted from the newest release on it")
+        }));
+        base
+    } else {
+        tags.len().checked_sub(1)
+    };
+    Ok((tags, warnings, base))
 }
