@@ -13,6 +13,7 @@ pub mod preview;
 pub mod release;
 pub mod report;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -759,19 +760,39 @@ pub struct IssueCtx {
     pub text: Text,
 }
 
+/// A commit as templates see it. Its text borrows from the commit while
+/// it is converted to a template value (no copy of each text first);
+/// [`CommitCtx::into_owned`] makes one that stands alone.
 #[derive(Debug, Clone, Serialize)]
-pub struct CommitCtx {
-    pub short: String,
+pub struct CommitCtx<'a> {
+    pub short: Cow<'a, str>,
     pub url: Option<String>,
-    pub kind: String,
-    pub scope: Option<String>,
+    pub kind: Cow<'a, str>,
+    pub scope: Option<Cow<'a, str>>,
     /// The subject as written.
-    pub subject: String,
+    pub subject: Cow<'a, str>,
     /// The subject without its type prefix and pull request suffix.
-    pub text: String,
+    pub text: Cow<'a, str>,
     pub breaking: bool,
     pub prs: Vec<Link>,
-    pub authors: Vec<String>,
+    pub authors: Vec<Cow<'a, str>>,
+}
+
+impl CommitCtx<'_> {
+    pub fn into_owned(self) -> CommitCtx<'static> {
+        let own = |s: Cow<'_, str>| Cow::Owned(s.into_owned());
+        CommitCtx {
+            short: own(self.short),
+            url: self.url,
+            kind: own(self.kind),
+            scope: self.scope.map(own),
+            subject: own(self.subject),
+            text: own(self.text),
+            breaking: self.breaking,
+            prs: self.prs,
+            authors: self.authors.into_iter().map(own).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -931,7 +952,7 @@ pub struct PageCtx {
     pub known_issues: Vec<IssueCtx>,
     pub fixed_issues: Vec<IssueCtx>,
     /// Stakeholders page only.
-    pub commits: Vec<CommitCtx>,
+    pub commits: Vec<CommitCtx<'static>>,
     /// Stakeholders and readiness pages only.
     pub readiness: Option<ReadinessCtx>,
     /// Support page only.
@@ -1158,11 +1179,37 @@ enum Empty {
     List,
 }
 
-/// [`hidden_fields`] applied to a change converted to a template value.
+/// [`hidden_fields`] applied to a change converted to a template value:
+/// a new map of the same fields in the same order, the hidden ones
+/// emptied. (Serialized rather than built: Tera takes the values of the
+/// full map over as they are, where building a map from another one
+/// inserts every field twice.)
 fn hide_fields(full: &tera::Value, audience: Audience) -> tera::Value {
+    use tera::value::Key;
+    /// A converted struct (every field name static), fields hidden.
+    struct Hidden<'a>(&'a tera::value::Map, &'static [(&'static str, Empty)]);
+    impl Serialize for Hidden<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut out = s.serialize_struct("Item", self.0.len())?;
+            for (key, value) in self.0 {
+                let Key::Str(name) = *key else { continue };
+                match self.1.iter().find(|(field, _)| *field == name) {
+                    Some((_, Empty::None)) => out.serialize_field(name, &())?,
+                    Some((_, Empty::List)) => out.serialize_field(name, &[(); 0])?,
+                    None => out.serialize_field(name, value)?,
+                }
+            }
+            out.end()
+        }
+    }
     let Some(map) = full.as_map() else {
         return full.clone();
     };
+    // A converted struct's field names are static (always so for `ItemCtx`).
+    if map.keys().all(|k| matches!(k, Key::Str(_))) {
+        return tera::Value::from_serializable(&Hidden(map, hidden_fields(audience)));
+    }
     let mut map = map.clone();
     for (field, empty) in hidden_fields(audience) {
         let value = match empty {
@@ -1517,7 +1564,7 @@ pub fn page_context(
         ctx.commits = release
             .commits
             .iter()
-            .map(|c| commit_ctx(config, c))
+            .map(|c| commit_ctx(config, c).into_owned())
             .collect();
     }
     if matches!(spec.page, Page::Stakeholders | Page::Readiness) {
@@ -1739,26 +1786,29 @@ pub(crate) fn incident_ctx(
     }
 }
 
-fn commit_ctx(config: &Config, c: &CommitInfo) -> CommitCtx {
+fn commit_ctx<'a>(config: &Config, c: &'a CommitInfo) -> CommitCtx<'a> {
     let l = &config.links;
-    let mut authors = vec![c.author.clone()];
-    authors.extend(c.co_authors.iter().filter(|a| **a != c.author).cloned());
+    let mut authors = vec![Cow::Borrowed(c.author.as_str())];
+    authors.extend(
+        c.co_authors
+            .iter()
+            .filter(|a| **a != c.author)
+            .map(|a| Cow::Borrowed(a.as_str())),
+    );
     CommitCtx {
-        short: c.short.clone(),
+        short: Cow::Borrowed(&c.short),
         url: l
             .commit
             .as_deref()
             .and_then(|p| markdown::safe_url(&p.replace("{sha}", &c.id))),
-        kind: c.kind.clone().unwrap_or_else(|| {
-            if c.merge {
-                "merge".into()
-            } else {
-                "other".into()
-            }
-        }),
-        scope: c.scope.clone(),
-        subject: c.subject.clone(),
-        text: c.description.clone(),
+        kind: match &c.kind {
+            Some(k) => Cow::Borrowed(k),
+            None if c.merge => Cow::Borrowed("merge"),
+            None => Cow::Borrowed("other"),
+        },
+        scope: c.scope.as_deref().map(Cow::Borrowed),
+        subject: Cow::Borrowed(&c.subject),
+        text: Cow::Borrowed(&c.description),
         breaking: c.breaking,
         prs: c
             .prs
@@ -1887,6 +1937,68 @@ mod tests {
                 "{a:?}"
             );
         }
+    }
+
+    #[test]
+    fn fields_are_hidden_in_maps_whose_keys_are_not_static_too() {
+        let map: BTreeMap<String, tera::Value> = [
+            ("title".to_string(), tera::Value::from("t")),
+            ("internal".to_string(), tera::Value::from("secret")),
+            (
+                "commits".to_string(),
+                tera::Value::from(vec![tera::Value::from("abc")]),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let full = tera::Value::from_serializable(&map);
+        let hidden = hide_fields(&full, Audience::Customer);
+        let m = hidden.as_map().unwrap();
+        let key = |k: &'static str| tera::value::Key::Str(k);
+        assert_eq!(m.get(&key("title")), Some(&tera::Value::from("t")));
+        assert_eq!(m.get(&key("internal")), Some(&tera::Value::none()));
+        assert_eq!(
+            m.get(&key("commits")),
+            Some(&tera::Value::from(Vec::<tera::Value>::new()))
+        );
+        // Fields the full map did not have are added, as for a struct.
+        assert_eq!(
+            m.get(&key("deploy")),
+            Some(&tera::Value::from(Vec::<tera::Value>::new()))
+        );
+    }
+
+    #[test]
+    fn a_commit_borrowed_and_owned_is_the_same_template_value() {
+        let c = CommitInfo {
+            id: "0123456789abcdef0123456789abcdef01234567".into(),
+            short: "0123456".into(),
+            kind: None,
+            scope: Some("api".into()),
+            subject: "Merge pull request #7 from x/y".into(),
+            description: "Merge pull request #7 from x/y".into(),
+            body: None,
+            breaking: false,
+            breaking_note: None,
+            breaking_footer: None,
+            prs: vec![7],
+            author: "A".into(),
+            author_email: "a@example.com".into(),
+            co_authors: vec!["A".into(), "B".into()],
+            time: "2024-01-01T00:00:00+00:00".into(),
+            merge: true,
+            other: true,
+            covered: false,
+            changelog_skip: false,
+        };
+        let config = Config::default();
+        let borrowed = commit_ctx(&config, &c);
+        assert_eq!(borrowed.kind, "merge");
+        assert_eq!(borrowed.authors, ["A", "B"]);
+        assert_eq!(
+            tera::Value::from_serializable(&borrowed),
+            tera::Value::from_serializable(&borrowed.clone().into_owned())
+        );
     }
 
     /// Our escaper writes exactly what Tera's own does (so outputs do not
