@@ -406,6 +406,14 @@ fn template_contexts_hold_only_what_the_audience_may_see() {
                     "{p} shows {key}"
                 );
             }
+            // ... and the authors' line only empty.
+            let by = format!("{quote}by{quote}: {quote}");
+            assert!(text.contains(&by), "{p}: the dump has no `by`");
+            assert_eq!(
+                text.matches(&by).count(),
+                text.matches(&format!("{by}{quote}")).count(),
+                "{p} shows an author"
+            );
         }
     }
 }
